@@ -1,0 +1,50 @@
+package io.meshport.codec;
+
+import io.meshport.protocol.MeshportException;
+import io.meshport.session.SessionValue;
+
+/**
+ * A codec: turns payload bytes into a {@link SessionValue}, and optionally a stored value back into
+ * bytes for {@code get}. Codecs are whiteboard services: register an implementation with the service
+ * property {@value #ID} naming its codec id (see {@link CodecId}), and the host offers it to clients.
+ * When two services claim one id, the one with the higher service ranking serves it.
+ *
+ * <p>Implementations are called from many threads at once and must be thread safe; they must not keep
+ * the {@link Payload}'s buffer, and report bad input by throwing {@link MeshportException} with
+ * {@code DECODE_FAILED} (or {@code INVALID_MESH}, {@code BAD_REQUEST}) and a message that names where
+ * and what was wrong. Any other exception is reported to the client as {@code INTERNAL}.
+ */
+@org.osgi.annotation.versioning.ConsumerType
+public interface PayloadCodec {
+    /** The service property holding the codec id, a short name such as {@code "ply"}. */
+    String ID = "meshport.codec.id";
+
+    /**
+     * Decodes a payload.
+     *
+     * @param payload the bytes to decode
+     * @param context the key being put and its current entry
+     * @return the value to store
+     * @throws MeshportException when the payload cannot be decoded
+     */
+    SessionValue decode(Payload payload, DecodeContext context);
+
+    /**
+     * @param value a stored value, possibly put through another codec
+     * @return true when {@link #encode(SessionValue)} can encode it
+     */
+    default boolean canEncode(SessionValue value) {
+        return false;
+    }
+
+    /**
+     * Encodes a stored value as one CBOR item, the body of a {@code get} reply.
+     *
+     * @param value a value for which {@link #canEncode(SessionValue)} returned true
+     * @return the encoded item
+     * @throws MeshportException when it cannot be encoded
+     */
+    default Encoded encode(SessionValue value) {
+        throw new MeshportException(io.meshport.protocol.ErrorCode.NO_CODEC, "this codec does not encode");
+    }
+}

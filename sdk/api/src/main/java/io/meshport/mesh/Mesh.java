@@ -1,0 +1,533 @@
+package io.meshport.mesh;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.joml.primitives.AABBf;
+import org.joml.Matrix3f;
+import org.joml.Matrix4fc;
+import org.joml.Vector3f;
+
+/**
+ * Polygon mesh or point cloud geometry: points, a vertex list referring to points, faces as runs of
+ * the vertex list, and named attributes. Everything is held in flat primitive arrays (three floats
+ * per point, one int per vertex), so a mesh of a million points is a handful of objects.
+ *
+ * <p>A mesh is immutable once built and safe to share between threads. Arrays handed to the
+ * {@link Builder} are adopted, not copied; readers get values, read-only buffers or copies.
+ * {@link #toBuilder()} and {@link #transform(Matrix4fc)} share every array they do not change.
+ *
+ * <p>Conventions follow JOML: results go into a caller-supplied {@code dest}, which is returned.
+ */
+public final class Mesh {
+    private final float[] positions;
+    private final int[] indices;      // null: a point cloud
+    private final int[] faceCounts;   // null: every face is a triangle (or a point cloud)
+    private final int faceCount;
+    private final Map<String, Attribute> attributes;
+    private final String name;
+    private final byte[] meta;        // one encoded CBOR map, or null
+    private final float minX, minY, minZ, maxX, maxY, maxZ;
+    private volatile int[] faceStarts; // computed on first random access to a polygon face
+
+    private Mesh(Builder b, float[] bounds) {
+        this.positions = b.positions;
+        this.indices = b.indices;
+        this.faceCounts = b.faceCounts;
+        this.faceCount = b.faceCounts != null ? b.faceCounts.length : b.indices == null ? 0 : b.indices.length / 3;
+        this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
+        this.name = b.name;
+        this.meta = b.meta;
+        this.minX = bounds[0];
+        this.minY = bounds[1];
+        this.minZ = bounds[2];
+        this.maxX = bounds[3];
+        this.maxY = bounds[4];
+        this.maxZ = bounds[5];
+    }
+
+    /** @return a builder for a new mesh */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this mesh's arrays (shared, not copied), to make a changed copy.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.positions = positions;
+        b.indices = indices;
+        b.faceCounts = faceCounts;
+        b.attributes.putAll(attributes);
+        b.name = name;
+        b.meta = meta;
+        b.trustedIndices = indices;
+        b.trustedPointCount = pointCount();
+        return b;
+    }
+
+    /** @return the number of points */
+    public int pointCount() {
+        return positions.length / 3;
+    }
+
+    /** @return the number of vertices (length of the vertex list); 0 for a point cloud */
+    public int vertexCount() {
+        return indices == null ? 0 : indices.length;
+    }
+
+    /** @return the number of faces; 0 for a point cloud */
+    public int faceCount() {
+        return faceCount;
+    }
+
+    /** @return the number of triangles when polygons are fan-triangulated */
+    public int triangleCount() {
+        return faceCounts == null ? faceCount : vertexCount() - 2 * faceCount;
+    }
+
+    /** @return true when the mesh has no vertex list (points only) */
+    public boolean isPointCloud() {
+        return indices == null;
+    }
+
+    /** @return true when every face is a triangle (also true for a point cloud) */
+    public boolean isTriangles() {
+        return faceCounts == null;
+    }
+
+    /**
+     * Stores the position of a point in {@code dest}.
+     *
+     * @param point the point number
+     * @param dest will hold the result
+     * @return dest
+     */
+    public Vector3f position(int point, Vector3f dest) {
+        int i = point * 3;
+        return dest.set(positions[i], positions[i + 1], positions[i + 2]);
+    }
+
+    /** @return a read-only view of the positions, {@code x y z} per point, position 0 */
+    public FloatBuffer positions() {
+        return FloatBuffer.wrap(positions).asReadOnlyBuffer();
+    }
+
+    /**
+     * Copies the positions into {@code dest}.
+     *
+     * @param dest an array of at least {@code 3 * pointCount()} floats
+     * @return dest
+     */
+    public float[] positions(float[] dest) {
+        System.arraycopy(positions, 0, dest, 0, positions.length);
+        return dest;
+    }
+
+    /**
+     * @param vertex a vertex number
+     * @return the point it refers to
+     */
+    public int point(int vertex) {
+        return indices[vertex];
+    }
+
+    /** @return a read-only view of the vertex list (empty for a point cloud), position 0 */
+    public IntBuffer indices() {
+        return IntBuffer.wrap(indices == null ? new int[0] : indices).asReadOnlyBuffer();
+    }
+
+    /**
+     * @return a read-only view of the vertices per face, or null when every face is a triangle; a list
+     *         of all 3 is never kept (the builder drops it)
+     */
+    public IntBuffer faceCounts() {
+        return faceCounts == null ? null : IntBuffer.wrap(faceCounts).asReadOnlyBuffer();
+    }
+
+    /**
+     * @param face a face number
+     * @return the number of vertices of that face
+     */
+    public int faceVertexCount(int face) {
+        if (face < 0 || face >= faceCount) {
+            throw new IndexOutOfBoundsException("face " + face + " of " + faceCount);
+        }
+        return faceCounts == null ? 3 : faceCounts[face];
+    }
+
+    /**
+     * @param face a face number
+     * @return the number of that face's first vertex in the vertex list
+     */
+    public int faceStart(int face) {
+        if (face < 0 || face >= faceCount) {
+            throw new IndexOutOfBoundsException("face " + face + " of " + faceCount);
+        }
+        if (faceCounts == null) {
+            return face * 3;
+        }
+        int[] starts = faceStarts;
+        if (starts == null) {
+            starts = new int[faceCount];
+            for (int f = 0, s = 0; f < faceCount; s += faceCounts[f], f++) {
+                starts[f] = s;
+            }
+            faceStarts = starts;
+        }
+        return starts[face];
+    }
+
+    /**
+     * Calls {@code consumer} for each triangle, faces in order; a face of {@code n} vertices gives
+     * {@code n - 2} triangles fanned from its first vertex.
+     *
+     * @param consumer receives the triangles
+     */
+    public void forEachTriangle(TriangleConsumer consumer) {
+        if (indices == null) {
+            return;
+        }
+        if (faceCounts == null) {
+            for (int f = 0, v = 0; f < faceCount; f++, v += 3) {
+                consumer.triangle(f, v, v + 1, v + 2);
+            }
+            return;
+        }
+        for (int f = 0, start = 0; f < faceCount; start += faceCounts[f], f++) {
+            int n = faceCounts[f];
+            for (int k = 1; k < n - 1; k++) {
+                consumer.triangle(f, start, start + k, start + k + 1);
+            }
+        }
+    }
+
+    /** @return the attributes by name, in the order they were added; unmodifiable */
+    public Map<String, Attribute> attributes() {
+        return attributes;
+    }
+
+    /**
+     * @param attributeName an attribute name
+     * @return that attribute, or null if the mesh has none by that name
+     */
+    public Attribute attribute(String attributeName) {
+        return attributes.get(attributeName);
+    }
+
+    /** @return the mesh's name, or null */
+    public String name() {
+        return name;
+    }
+
+    /** @return the {@code meta} map as one encoded CBOR item (read-only), or null when there is none */
+    public ByteBuffer meta() {
+        return meta == null ? null : ByteBuffer.wrap(meta).asReadOnlyBuffer();
+    }
+
+    /**
+     * Stores the axis-aligned bounds of the points in {@code dest}; all zero for a mesh without points.
+     *
+     * @param dest will hold the result
+     * @return dest
+     */
+    public AABBf bounds(AABBf dest) {
+        return dest.setMin(minX, minY, minZ).setMax(maxX, maxY, maxZ);
+    }
+
+    /**
+     * A copy with every position transformed by {@code matrix}; float attributes named {@code N} with
+     * three components are transformed as normals (by the inverse transpose, then normalized).
+     * Everything else is shared with this mesh.
+     *
+     * @param matrix the transformation
+     * @return the transformed mesh
+     */
+    public Mesh transform(Matrix4fc matrix) {
+        float[] out = new float[positions.length];
+        Vector3f v = new Vector3f();
+        for (int i = 0; i < out.length; i += 3) {
+            matrix.transformPosition(v.set(positions[i], positions[i + 1], positions[i + 2]));
+            out[i] = v.x;
+            out[i + 1] = v.y;
+            out[i + 2] = v.z;
+        }
+        Builder b = toBuilder().positions(out);
+        Attribute n = attributes.get("N");
+        if (n != null && n.storage() == AttributeStorage.FLOAT && n.size() == 3) {
+            Matrix3f normal = matrix.normal(new Matrix3f());
+            float[] nd = new float[n.elementCount()];
+            for (int t = 0, i = 0; i < nd.length; t++, i += 3) {
+                n.get(t, v);
+                normal.transform(v);
+                float len = v.length();
+                if (len > 0) {
+                    v.div(len);
+                }
+                nd[i] = v.x;
+                nd[i + 1] = v.y;
+                nd[i + 2] = v.z;
+            }
+            b.attribute(Attribute.ofFloats("N", n.owner(), 3, nd));
+        }
+        return b.build();
+    }
+
+    /** @return an estimate of the heap this mesh holds, in bytes (arrays plus small overhead) */
+    public long retainedBytes() {
+        long b = 128 + 16 + 4L * positions.length;
+        if (indices != null) {
+            b += 16 + 4L * indices.length;
+        }
+        if (faceCounts != null) {
+            b += 2 * (16 + 4L * faceCounts.length); // counts plus the lazily built starts
+        }
+        if (meta != null) {
+            b += 16 + meta.length;
+        }
+        for (Attribute a : attributes.values()) {
+            b += a.retainedBytes();
+        }
+        return b;
+    }
+
+    /**
+     * Meshes are equal when their arrays, attributes, name and meta hold the same values.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Mesh)) {
+            return false;
+        }
+        Mesh m = (Mesh) o;
+        return Arrays.equals(positions, m.positions) && Arrays.equals(indices, m.indices)
+                && Arrays.equals(faceCounts, m.faceCounts) && attributes.equals(m.attributes)
+                && Objects.equals(name, m.name) && Arrays.equals(meta, m.meta);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pointCount(), vertexCount(), faceCount, name, attributes.keySet());
+    }
+
+    @Override
+    public String toString() {
+        return "Mesh[" + (name == null ? "" : name + ", ") + pointCount() + " points, " + vertexCount()
+                + " vertices, " + faceCount + " faces, attributes " + attributes.keySet() + "]";
+    }
+
+    /**
+     * Builds a {@link Mesh} and checks every rule of the mesh model (PROTOCOL.md section 6). Arrays are
+     * adopted, not copied: do not change an array after handing it to the builder.
+     */
+    public static final class Builder {
+        private float[] positions;
+        private int[] indices;
+        private int[] faceCounts;
+        private final Map<String, Attribute> attributes = new LinkedHashMap<>();
+        private String name;
+        private byte[] meta;
+        // Indices already checked against this point count (set by toBuilder), so an update of
+        // positions only does not scan millions of indices again.
+        private int[] trustedIndices;
+        private int trustedPointCount = -1;
+
+        Builder() {
+        }
+
+        /**
+         * @param xyz {@code x y z} per point; adopted
+         * @return this
+         */
+        public Builder positions(float[] xyz) {
+            this.positions = xyz;
+            return this;
+        }
+
+        /**
+         * @param vertexList the point of each vertex; null for a point cloud; adopted
+         * @return this
+         */
+        public Builder indices(int[] vertexList) {
+            this.indices = vertexList;
+            return this;
+        }
+
+        /**
+         * @param counts vertices per face; null when every face is a triangle; adopted
+         * @return this
+         */
+        public Builder faceCounts(int[] counts) {
+            this.faceCounts = counts;
+            return this;
+        }
+
+        /**
+         * Adds an attribute, replacing one of the same name.
+         *
+         * @param attribute the attribute
+         * @return this
+         */
+        public Builder attribute(Attribute attribute) {
+            attributes.put(attribute.name(), attribute);
+            return this;
+        }
+
+        /**
+         * @param attributeName the attribute to remove, if present
+         * @return this
+         */
+        public Builder removeAttribute(String attributeName) {
+            attributes.remove(attributeName);
+            return this;
+        }
+
+        /**
+         * @param meshName the mesh's name, or null
+         * @return this
+         */
+        public Builder name(String meshName) {
+            this.name = meshName;
+            return this;
+        }
+
+        /**
+         * @param encodedMap the {@code meta} map as one encoded CBOR map, or null; adopted. The builder
+         *        does not parse it: readers check it is a map.
+         * @return this
+         */
+        public Builder meta(byte[] encodedMap) {
+            this.meta = encodedMap;
+            return this;
+        }
+
+        /**
+         * Checks every rule and builds the mesh.
+         *
+         * @return the mesh
+         * @throws InvalidMeshException naming the field and the first bad element
+         */
+        public Mesh build() {
+            if (positions == null) {
+                throw new InvalidMeshException("positions is missing");
+            }
+            if (positions.length % 3 != 0) {
+                throw new InvalidMeshException("positions has " + positions.length
+                        + " numbers, not a multiple of 3 (x y z per point)");
+            }
+            float[] bounds = checkPositions(positions);
+            int points = positions.length / 3;
+            int faces;
+            if (indices == null) {
+                if (faceCounts != null) {
+                    throw new InvalidMeshException("faceCounts is given without indices (a point cloud has no faces)");
+                }
+                faces = 0;
+            } else {
+                if (indices != trustedIndices || points != trustedPointCount) {
+                    checkIndices(indices, points);
+                }
+                if (faceCounts == null) {
+                    if (indices.length % 3 != 0) {
+                        throw new InvalidMeshException("indices has " + indices.length
+                                + " entries, not a multiple of 3 (without faceCounts every face is a triangle)");
+                    }
+                    faces = indices.length / 3;
+                } else {
+                    checkFaceCounts(faceCounts, indices.length);
+                    faces = faceCounts.length;
+                    if (allTriangles(faceCounts)) {
+                        faceCounts = null;
+                    }
+                }
+            }
+            int vertices = indices == null ? 0 : indices.length;
+            for (Attribute a : attributes.values()) {
+                int count;
+                String unit;
+                switch (a.owner()) {
+                    case POINT: count = points; unit = "points"; break;
+                    case VERTEX: count = vertices; unit = "vertices"; break;
+                    case FACE: count = faces; unit = "faces"; break;
+                    default: count = 1; unit = "detail"; break;
+                }
+                long expected = (long) count * a.size();
+                if (a.elementCount() != expected) {
+                    throw new InvalidMeshException("attributes." + a.name() + ".data has " + a.elementCount()
+                            + " elements, expected " + expected + " (" + count + " " + unit + " x size " + a.size()
+                            + ")");
+                }
+            }
+            return new Mesh(this, bounds);
+        }
+
+        private static float[] checkPositions(float[] p) {
+            float minX = Float.POSITIVE_INFINITY, minY = minX, minZ = minX;
+            float maxX = Float.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
+            for (int i = 0; i < p.length; i += 3) {
+                float x = p[i], y = p[i + 1], z = p[i + 2];
+                // x - x is 0 for finite x and NaN for NaN and infinities: one test for all three.
+                if (Float.isNaN((x - x) + (y - y) + (z - z))) {
+                    int bad = !Float.isFinite(x) ? i : !Float.isFinite(y) ? i + 1 : i + 2;
+                    throw new InvalidMeshException("positions[" + bad + "] is " + p[bad]
+                            + " (point " + (bad / 3) + "); positions must be finite");
+                }
+                minX = Math.min(minX, x);
+                minY = Math.min(minY, y);
+                minZ = Math.min(minZ, z);
+                maxX = Math.max(maxX, x);
+                maxY = Math.max(maxY, y);
+                maxZ = Math.max(maxZ, z);
+            }
+            if (p.length == 0) {
+                return new float[6];
+            }
+            return new float[] {minX, minY, minZ, maxX, maxY, maxZ};
+        }
+
+        private static void checkIndices(int[] idx, int points) {
+            for (int i = 0; i < idx.length; i++) {
+                if (Integer.compareUnsigned(idx[i], points) >= 0) {
+                    throw new InvalidMeshException("indices[" + i + "] = " + idx[i] + " is out of range [0, "
+                            + points + ")");
+                }
+            }
+        }
+
+        private static void checkFaceCounts(int[] counts, int vertices) {
+            long sum = 0;
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] < 3) {
+                    throw new InvalidMeshException("faceCounts[" + i + "] = " + counts[i]
+                            + "; a face has at least 3 vertices");
+                }
+                sum += counts[i];
+            }
+            if (sum != vertices) {
+                throw new InvalidMeshException("faceCounts sum to " + sum + ", but indices has " + vertices
+                        + " entries");
+            }
+        }
+
+        private static boolean allTriangles(int[] counts) {
+            for (int c : counts) {
+                if (c != 3) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
