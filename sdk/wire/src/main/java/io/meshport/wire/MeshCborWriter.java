@@ -1,0 +1,140 @@
+package io.meshport.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.meshport.mesh.Attribute;
+import io.meshport.mesh.Mesh;
+
+/**
+ * Encodes a {@link Mesh} as the {@code mesh} codec's map (PROTOCOL.md section 6), arrays as
+ * little-endian typed arrays: floats tag 85, indices and face counts tag 70, int attributes tag 78.
+ * The result is a list of buffers: small CBOR pieces around one bulk-converted buffer per array, ready
+ * for a gathering write after a frame header.
+ */
+public final class MeshCborWriter {
+    private MeshCborWriter() {
+    }
+
+    /**
+     * Encodes a whole mesh.
+     *
+     * @param mesh the mesh
+     * @return buffers holding exactly one CBOR map
+     */
+    public static List<ByteBuffer> encode(Mesh mesh) {
+        return encode(mesh, -1, true);
+    }
+
+    /**
+     * Encodes a mesh, or an update of one.
+     *
+     * @param mesh the mesh
+     * @param base for an update with {@code base}: the version it applies to; -1 for a whole mesh
+     * @param withPositions whether to include positions (an attributes-only update leaves them out)
+     * @return buffers holding exactly one CBOR map
+     */
+    public static List<ByteBuffer> encode(Mesh mesh, long base, boolean withPositions) {
+        List<ByteBuffer> out = new ArrayList<>(16);
+        CborWriter w = new CborWriter(256);
+        boolean update = base >= 0;
+        int fields = (withPositions ? 1 : 0)
+                + (!update && !mesh.isPointCloud() ? 1 : 0)
+                + (!update && !mesh.isTriangles() ? 1 : 0)
+                + (mesh.attributes().isEmpty() ? 0 : 1)
+                + (mesh.name() != null ? 1 : 0)
+                + (mesh.meta() != null ? 1 : 0)
+                + (update ? 1 : 0);
+        w.mapHeader(fields);
+        if (update) {
+            w.text("base").uint(base);
+        }
+        if (withPositions) {
+            w.text("positions");
+            w = floats(out, w, mesh.positions());
+        }
+        if (!update && !mesh.isPointCloud()) {
+            w.text("indices");
+            w = ints(out, w, mesh.indices(), TypedArray.TAG_UINT32_LE);
+            if (!mesh.isTriangles()) {
+                w.text("faceCounts");
+                w = ints(out, w, mesh.faceCounts(), TypedArray.TAG_UINT32_LE);
+            }
+        }
+        if (!mesh.attributes().isEmpty()) {
+            w.text("attributes").mapHeader(mesh.attributes().size());
+            for (Map.Entry<String, Attribute> e : mesh.attributes().entrySet()) {
+                Attribute a = e.getValue();
+                w.text(e.getKey()).mapHeader(4);
+                w.text("owner").text(a.owner().wireName());
+                w.text("size").uint(a.size());
+                w.text("type").text(a.storage().wireName());
+                w.text("data");
+                switch (a.storage()) {
+                    case FLOAT:
+                        w = floats(out, w, a.floats());
+                        break;
+                    case INT:
+                        w = ints(out, w, a.ints(), TypedArray.TAG_SINT32_LE);
+                        break;
+                    default:
+                        w.arrayHeader(a.elementCount());
+                        for (String s : a.strings()) {
+                            w.text(s);
+                        }
+                }
+            }
+        }
+        if (mesh.name() != null) {
+            w.text("name").text(mesh.name());
+        }
+        if (mesh.meta() != null) {
+            w.text("meta");
+            ByteBuffer meta = mesh.meta();
+            out.add(w.toByteBuffer());
+            out.add(meta);
+            w = new CborWriter(64);
+        }
+        if (w.size() > 0) {
+            out.add(w.toByteBuffer());
+        }
+        return out;
+    }
+
+    private static CborWriter floats(List<ByteBuffer> out, CborWriter w, FloatBuffer src) {
+        int n = src.remaining();
+        w.tag(TypedArray.TAG_FLOAT32_LE).header(Cbor.MAJOR_BYTES, 4L * n);
+        out.add(w.toByteBuffer());
+        ByteBuffer data = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(src);
+        out.add(data);
+        return new CborWriter(128);
+    }
+
+    private static CborWriter ints(List<ByteBuffer> out, CborWriter w, IntBuffer src, int tag) {
+        int n = src.remaining();
+        w.tag(tag).header(Cbor.MAJOR_BYTES, 4L * n);
+        out.add(w.toByteBuffer());
+        ByteBuffer data = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        data.asIntBuffer().put(src);
+        out.add(data);
+        return new CborWriter(128);
+    }
+
+    /**
+     * @param parts buffers
+     * @return their total remaining bytes
+     */
+    public static long length(List<ByteBuffer> parts) {
+        long n = 0;
+        for (ByteBuffer b : parts) {
+            n += b.remaining();
+        }
+        return n;
+    }
+}
