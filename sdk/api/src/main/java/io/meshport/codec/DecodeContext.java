@@ -21,4 +21,14 @@ public interface DecodeContext {
      *         with {@code OVERLOADED} when it knows it will need more
      */
     long availableBytes();
+
+    /**
+     * Makes the put conditional: it is applied only if the key is still at {@code version} when the
+     * value is written (0: still absent), checked atomically with the write, else {@code CONFLICT}.
+     * A codec that derived its value from {@link #current()} calls this so that no write in between
+     * is lost.
+     *
+     * @param version the version the key must still be at
+     */
+    void requireVersion(long version);
 }

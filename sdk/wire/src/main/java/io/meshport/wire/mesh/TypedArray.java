@@ -1,4 +1,5 @@
-package io.meshport.wire;
+package io.meshport.wire.mesh;
+
 
 import java.nio.ByteOrder;
 

@@ -1,4 +1,7 @@
-package io.meshport.wire;
+package io.meshport.wire.mesh;
+
+import io.meshport.wire.Cbor;
+import io.meshport.wire.CborWriter;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,8 @@
-package io.meshport.wire;
+package io.meshport.wire.mesh;
+
+import io.meshport.wire.Cbor;
+import io.meshport.wire.CborFormatException;
+import io.meshport.wire.CborMessage;
 
 import java.io.IOException;
 import java.util.ArrayList;

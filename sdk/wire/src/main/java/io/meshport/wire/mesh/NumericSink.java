@@ -1,4 +1,6 @@
-package io.meshport.wire;
+package io.meshport.wire.mesh;
+
+import io.meshport.wire.Cbor;
 
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,7 @@
-package io.meshport.wire;
+package io.meshport.wire.mesh;
+
+import io.meshport.wire.Cbor;
+import io.meshport.wire.CborWriter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
