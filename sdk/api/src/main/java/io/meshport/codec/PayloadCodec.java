@@ -12,7 +12,8 @@ import io.meshport.session.SessionValue;
  * <p>Implementations are called from many threads at once and must be thread safe; they must not keep
  * the {@link Payload}'s buffer, and report bad input by throwing {@link MeshportException} with
  * {@code DECODE_FAILED} (or {@code INVALID_MESH}, {@code BAD_REQUEST}) and a message that names where
- * and what was wrong. Any other exception is reported to the client as {@code INTERNAL}.
+ * and what was wrong. Any other exception is reported to the client as {@code DECODE_FAILED} with the
+ * exception's message, and logged.
  */
 @org.osgi.annotation.versioning.ConsumerType
 public interface PayloadCodec {

@@ -207,7 +207,7 @@ public final class CborMessage {
     }
 
     /**
-     * A text field.
+     * A text field. An optional field whose value is null counts as absent.
      *
      * @param name the field name
      * @param required whether a missing field is an error
@@ -216,7 +216,7 @@ public final class CborMessage {
      */
     public String text(String name, boolean required) {
         int p = valueStart(name);
-        if (p < 0) {
+        if (p < 0 || (!required && (buf[p] & 0xff) == 0xf6)) {
             if (required) {
                 throw badRequest("'" + name + "' is missing");
             }
@@ -235,6 +235,7 @@ public final class CborMessage {
     /**
      * An unsigned integer field; an integral float is accepted too (JavaScript encoders send large
      * integers as float64). Values are unsigned 64 bits: compare with {@link Long#compareUnsigned}.
+     * An optional field whose value is null counts as absent.
      *
      * @param name the field name
      * @param required whether a missing field is an error
@@ -245,7 +246,7 @@ public final class CborMessage {
      */
     public long uint(String name, boolean required, long absent) {
         int p = valueStart(name);
-        if (p < 0) {
+        if (p < 0 || (!required && (buf[p] & 0xff) == 0xf6)) {
             if (required) {
                 throw badRequest("'" + name + "' is missing");
             }

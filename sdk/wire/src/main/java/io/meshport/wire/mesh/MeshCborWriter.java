@@ -109,6 +109,21 @@ public final class MeshCborWriter {
         return out;
     }
 
+    /**
+     * Encodes an update of positions only: {@code {base, positions}}.
+     *
+     * @param base the version of the mesh being updated
+     * @param positions {@code x y z} per point, as many points as the base mesh has
+     * @return buffers holding exactly one CBOR map
+     */
+    public static List<ByteBuffer> encodePositionsUpdate(long base, FloatBuffer positions) {
+        List<ByteBuffer> out = new ArrayList<>(3);
+        CborWriter w = new CborWriter(64);
+        w.mapHeader(2).text("base").uint(base).text("positions");
+        w = floats(out, w, positions);
+        return out;
+    }
+
     private static CborWriter floats(List<ByteBuffer> out, CborWriter w, FloatBuffer src) {
         int n = src.remaining();
         w.tag(TypedArray.TAG_FLOAT32_LE).header(Cbor.MAJOR_BYTES, 4L * n);

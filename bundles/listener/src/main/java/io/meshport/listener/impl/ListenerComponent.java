@@ -1,0 +1,162 @@
+package io.meshport.listener.impl;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import io.meshport.codec.PayloadCodec;
+import io.meshport.listener.ListenerConfiguration;
+import io.meshport.listener.ListenerStatus;
+import io.meshport.session.SessionStore;
+
+/**
+ * The listener component: reads its configuration (PID {@value ListenerConfiguration#PID}, with the
+ * command line's framework properties on top), follows the codecs on the whiteboard, and runs a
+ * {@link SocketServer} for as long as it is active. It opens its port as soon as the session store is
+ * there (immediate), and says {@code listening on ADDR:PORT} in the log once clients can connect.
+ */
+@Component(service = ListenerStatus.class, immediate = true, configurationPid = ListenerConfiguration.PID)
+public final class ListenerComponent implements ListenerStatus {
+    @Reference
+    private SessionStore store;
+
+    @Reference(service = LoggerFactory.class)
+    private volatile Logger logger;
+
+    private final CodecRegistry codecs = new CodecRegistry(new OsgiLog());
+    private volatile SocketServer server;
+    private BundleContext context;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
+        codecs.add(registration(codec, ref));
+    }
+
+    void updatedCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
+        codecs.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+        codecs.add(registration(codec, ref));
+    }
+
+    void unbindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
+        codecs.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    private static CodecRegistry.Registration registration(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
+        Object id = ref.getProperty(PayloadCodec.ID);
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        Bundle b = ref.getBundle();
+        String owner = b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
+        return new CodecRegistry.Registration((Long) ref.getProperty(Constants.SERVICE_ID),
+                id instanceof String ? (String) id : null, ranking instanceof Integer ? (Integer) ranking : 0, owner, codec);
+    }
+
+    @Activate
+    void activate(BundleContext ctx, Map<String, Object> config) throws Exception {
+        this.context = ctx;
+        List<String> problems = new ArrayList<>();
+        ServerLimits limits;
+        try {
+            limits = ServerLimits.from(config, ctx::getProperty, problems);
+        } catch (IllegalArgumentException e) {
+            logger.error("the listener cannot start: {}", e.getMessage());
+            throw e;
+        }
+        for (String p : problems) {
+            logger.warn("listener configuration: {}", p);
+        }
+        SessionStore s = store;
+        SocketServer srv = new SocketServer(limits, () -> s, codecs, new OsgiLog());
+        try {
+            srv.start();
+        } catch (Exception e) {
+            logger.error("the listener cannot start: {}", e.getMessage());
+            throw e;
+        }
+        server = srv;
+        InetSocketAddress a = srv.address();
+        logger.info("listening on {}:{}{}", a.getAddress().getHostAddress(), a.getPort(),
+                limits.tokenRequired() ? " (token required)" : "");
+    }
+
+    @Deactivate
+    void deactivate() {
+        SocketServer srv = server;
+        server = null;
+        if (srv == null) {
+            return;
+        }
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
+        srv.stop(hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect", 5000);
+        logger.info("stopped listening on {}", srv.address());
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        SocketServer srv = server;
+        return srv == null ? null : srv.address();
+    }
+
+    @Override
+    public int openConnections() {
+        SocketServer srv = server;
+        return srv == null ? 0 : srv.openConnections();
+    }
+
+    @Override
+    public boolean tokenRequired() {
+        SocketServer srv = server;
+        return srv != null && srv.limits.tokenRequired();
+    }
+
+    /** Routes the server's reports to the OSGi log. */
+    private final class OsgiLog implements Log {
+        @Override
+        public void info(String message) {
+            Logger l = logger;
+            if (l != null) {
+                l.info("{}", message);
+            }
+        }
+
+        @Override
+        public void warn(String message, Throwable cause) {
+            Logger l = logger;
+            if (l != null) {
+                if (cause == null) {
+                    l.warn("{}", message);
+                } else {
+                    l.warn("{}", message, cause);
+                }
+            }
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            Logger l = logger;
+            if (l != null) {
+                if (cause == null) {
+                    l.error("{}", message);
+                } else {
+                    l.error("{}", message, cause);
+                }
+            }
+        }
+    }
+}

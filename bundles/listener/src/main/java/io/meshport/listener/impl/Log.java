@@ -1,0 +1,31 @@
+package io.meshport.listener.impl;
+
+/** Where the server reports what happens; the component routes it to the OSGi log. */
+interface Log {
+    void info(String message);
+
+    void warn(String message, Throwable cause);
+
+    void error(String message, Throwable cause);
+
+    /** A log for tests and tools: standard error. */
+    Log STDERR = new Log() {
+        @Override
+        public void info(String message) {
+            System.err.println("INFO  " + message);
+        }
+
+        @Override
+        public void warn(String message, Throwable cause) {
+            System.err.println("WARN  " + message + (cause == null ? "" : " (" + cause + ")"));
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            System.err.println("ERROR " + message);
+            if (cause != null) {
+                cause.printStackTrace();
+            }
+        }
+    };
+}

@@ -1,0 +1,416 @@
+package io.meshport.listener.impl;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.meshport.codec.DecodeContext;
+import io.meshport.codec.Encoded;
+import io.meshport.codec.Payload;
+import io.meshport.codec.PayloadCodec;
+import io.meshport.protocol.ErrorCode;
+import io.meshport.protocol.MeshportException;
+import io.meshport.protocol.Protocol;
+import io.meshport.session.SessionEntry;
+import io.meshport.session.SessionStore;
+import io.meshport.session.SessionValue;
+import io.meshport.wire.Cbor;
+import io.meshport.wire.CborFormatException;
+import io.meshport.wire.CborMessage;
+import io.meshport.wire.Frames;
+
+/**
+ * Turns one frame into its effect and reply, checking in the protocol's order: the frame (one CBOR
+ * map, else {@code BAD_FRAME}), the message's shape (fields and their types, else
+ * {@code BAD_REQUEST}), authentication, then the op. Stateless; the connection holds what a
+ * client's requests share.
+ */
+final class RequestHandler {
+    static final List<String> OPS = List.of("hello", "ping", "print", "put", "get", "delete", "list", "watch", "unwatch", "call");
+    private static final Object NO_REPLY = new Object();
+
+    private final SocketServer server;
+
+    RequestHandler(SocketServer server) {
+        this.server = server;
+    }
+
+    /** The fields of a request, checked for shape. */
+    private static final class Request {
+        String op;
+        String key;
+        String codec;
+        long ifVersion = SessionStore.ANY_VERSION;
+        int bodyStart = -1;
+        int bodyEnd;
+        String prefix;
+        String text;
+        long watch;
+        String token;
+        String client;
+        long version;
+        String service;
+        String method;
+    }
+
+    void handle(Connection c, byte[] frame) {
+        CborMessage m;
+        try {
+            m = CborMessage.parse(frame, 0, frame.length);
+        } catch (CborFormatException e) {
+            c.closeAfter(Replies.error(null, ErrorCode.BAD_FRAME, "the frame is not one CBOR map: " + e.getMessage(), null),
+                    "bad frame");
+            return;
+        }
+        Long id = null;
+        try {
+            if (m.has("id")) {
+                id = m.uint("id", true, 0);
+            }
+        } catch (MeshportException e) {
+            fail(c, null, null, e);
+            return;
+        }
+        Request r = null;
+        try {
+            if (m.keyProblem() != null) {
+                throw new MeshportException(ErrorCode.BAD_REQUEST, m.keyProblem());
+            }
+            r = shape(m);
+            if (server.limits.tokenRequired() && !c.authenticated) {
+                if (!"hello".equals(r.op)) {
+                    unauthorized(c, id, "this host needs a token: the first message must be hello with it, not " + r.op);
+                    return;
+                }
+                if (r.token == null || !tokenMatches(r.token)) {
+                    unauthorized(c, id, r.token == null ? "this host needs a token, and hello has none" : "wrong token");
+                    return;
+                }
+                c.authenticated = true;
+            }
+            Object result = run(c, id, r, m);
+            if (id != null && result != NO_REPLY) {
+                c.send(Replies.ok(id, result));
+            }
+        } catch (MeshportException e) {
+            fail(c, id, r, e);
+        } catch (OutOfMemoryError e) {
+            fail(c, id, r, new MeshportException(ErrorCode.OVERLOADED, "the host has not enough memory for this "
+                    + frame.length + "-byte request now; try again later or send less"));
+        } catch (RuntimeException e) {
+            server.log.error("internal error handling " + (r == null ? "a request" : r.op) + " from " + c.describe(), e);
+            fail(c, id, r, new MeshportException(ErrorCode.INTERNAL, "internal error (" + e.getClass().getSimpleName()
+                    + "); the host's log has the details"));
+        }
+    }
+
+    private void fail(Connection c, Long id, Request r, MeshportException e) {
+        if (id != null) {
+            c.send(Replies.error(id, e.code(), e.getMessage(), e.detail()));
+        } else {
+            server.logRequestFailure(c, (r == null || r.op == null ? "a request" : r.op) + " without id failed: "
+                    + e.code() + ": " + e.getMessage());
+        }
+    }
+
+    private void unauthorized(Connection c, Long id, String message) {
+        c.closeAfter(Replies.error(id, ErrorCode.UNAUTHORIZED, message, null), "unauthorized");
+    }
+
+    private boolean tokenMatches(String token) {
+        // Digests have equal length whatever the token, so the comparison takes the same time.
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] a = sha.digest(token.getBytes(StandardCharsets.UTF_8));
+            byte[] b = sha.digest(server.limits.token);
+            return MessageDigest.isEqual(a, b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads and type-checks the op's fields, before authentication looks at anything. */
+    private static Request shape(CborMessage m) {
+        Request r = new Request();
+        r.op = m.text("op", true);
+        switch (r.op) {
+            case "hello":
+                r.version = m.uint("version", true, 0);
+                r.client = m.text("client", false);
+                r.token = m.text("token", false);
+                break;
+            case "print":
+                r.text = m.text("text", true);
+                break;
+            case "put":
+                r.key = m.text("key", true);
+                r.codec = m.text("codec", false);
+                r.ifVersion = m.uint("ifVersion", false, SessionStore.ANY_VERSION);
+                r.bodyStart = m.valueStart("body");
+                if (r.bodyStart < 0) {
+                    throw new MeshportException(ErrorCode.BAD_REQUEST, "'body' is missing");
+                }
+                r.bodyEnd = m.valueEnd("body");
+                break;
+            case "get":
+                r.key = m.text("key", true);
+                r.codec = m.text("codec", false);
+                break;
+            case "delete":
+                r.key = m.text("key", true);
+                r.ifVersion = m.uint("ifVersion", false, SessionStore.ANY_VERSION);
+                break;
+            case "list":
+                r.prefix = m.text("prefix", false);
+                break;
+            case "watch":
+                r.prefix = m.text("prefix", true);
+                break;
+            case "unwatch":
+                r.watch = m.uint("watch", true, 0);
+                break;
+            case "call":
+                r.service = m.text("service", true);
+                r.method = m.text("method", true);
+                int args = m.valueStart("args");
+                if (args >= 0 && Cbor.major(m.buffer(), args) != Cbor.MAJOR_ARRAY && !m.isNull("args")) {
+                    throw new MeshportException(ErrorCode.BAD_REQUEST, "'args' must be an array, got a "
+                            + CborMessage.typeName(m.buffer(), args));
+                }
+                break;
+            default:
+                break; // ping has no fields; unknown ops are refused after authentication
+        }
+        if (r.ifVersion != SessionStore.ANY_VERSION && r.ifVersion < 0) {
+            // Above 2^63: no key can be at that version, which is what Long.MAX_VALUE says too.
+            r.ifVersion = Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    private Object run(Connection c, Long id, Request r, CborMessage m) {
+        SessionStore store = server.store();
+        switch (r.op) {
+            case "hello":
+                return hello(c, r);
+            case "ping":
+                return Map.of("time", System.currentTimeMillis());
+            case "print":
+                server.log.info("[" + c.describe() + "] " + r.text);
+                return null;
+            case "put":
+                return put(store, r, m);
+            case "get":
+                return get(c, id, store, r);
+            case "delete": {
+                long v = store.delete(r.key, r.ifVersion);
+                Map<String, Object> res = new LinkedHashMap<>();
+                res.put("key", r.key);
+                res.put("version", v);
+                return res;
+            }
+            case "list": {
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (SessionEntry e : store.list(r.prefix == null ? "" : r.prefix)) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("key", e.key());
+                    row.put("version", e.version());
+                    row.put("kind", e.kind());
+                    row.put("codec", e.codec());
+                    row.put("bytes", e.payloadBytes());
+                    row.put("updated", e.updated());
+                    out.add(row);
+                }
+                return out;
+            }
+            case "watch":
+                c.watch(id, r.prefix, store);
+                return NO_REPLY;
+            case "unwatch":
+                if (!c.unwatch(r.watch)) {
+                    throw new MeshportException(ErrorCode.NOT_FOUND, "this connection has no watch " + Long.toUnsignedString(r.watch));
+                }
+                return null;
+            case "call":
+                throw new MeshportException(ErrorCode.NO_SERVICE, "no service '" + r.service
+                        + "' is exported by this host (it exports none)");
+            default:
+                throw new MeshportException(ErrorCode.UNKNOWN_OP, "unknown op '" + r.op + "'; this host knows "
+                        + String.join(", ", OPS));
+        }
+    }
+
+    private Object hello(Connection c, Request r) {
+        if (r.version < 1) {
+            throw new MeshportException(ErrorCode.BAD_REQUEST, "'version' " + r.version + " is not a protocol version; this host speaks 1");
+        }
+        if (r.client != null) {
+            c.client = r.client.length() > 80 ? r.client.substring(0, 80) : r.client;
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("server", Protocol.SERVER_NAME);
+        res.put("protocol", Protocol.VERSION);
+        res.put("session", server.store().sessionId());
+        res.put("codecs", server.codecs.ids());
+        res.put("services", List.of());
+        res.put("maxFrameBytes", server.limits.maxFrameBytes);
+        return res;
+    }
+
+    private Object put(SessionStore store, Request r, CborMessage m) {
+        checkKey(r.key);
+        String codecId = r.codec == null ? "cbor" : r.codec;
+        PayloadCodec codec = codec(codecId);
+        Optional<SessionEntry> current = store.get(r.key);
+        if (r.ifVersion != SessionStore.ANY_VERSION) {
+            long at = current.map(SessionEntry::version).orElse(0L);
+            if (at != r.ifVersion) { // refuse before spending time on decoding
+                throw MeshportException.conflict("'" + r.key + "' is at version " + at + (at == 0 ? " (absent)" : "")
+                        + ", not " + r.ifVersion, at);
+            }
+        }
+        Payload payload = payload(m.buffer(), r.bodyStart, r.bodyEnd);
+        Context ctx = new Context(r.key, current, store);
+        SessionValue value;
+        try {
+            value = codec.decode(payload, ctx);
+        } catch (MeshportException | OutOfMemoryError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            server.log.warn("codec '" + codecId + "' failed on a payload for '" + r.key + "'", e);
+            throw new MeshportException(ErrorCode.DECODE_FAILED, "codec '" + codecId + "' could not decode the body: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+        if (value == null) {
+            throw new MeshportException(ErrorCode.DECODE_FAILED, "codec '" + codecId + "' decoded nothing");
+        }
+        long ifVersion = r.ifVersion;
+        if (ctx.required != SessionStore.ANY_VERSION) {
+            if (ifVersion != SessionStore.ANY_VERSION && ifVersion != ctx.required) {
+                throw MeshportException.conflict("ifVersion " + ifVersion + " and base " + ctx.required + " disagree",
+                        current.map(SessionEntry::version).orElse(0L));
+            }
+            ifVersion = ctx.required;
+        }
+        SessionEntry e = store.put(r.key, codecId, payload.length(), value, ifVersion);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("key", e.key());
+        res.put("version", e.version());
+        res.put("kind", e.kind());
+        res.put("summary", e.value().summary());
+        return res;
+    }
+
+    private Object get(Connection c, Long id, SessionStore store, Request r) {
+        checkKey(r.key);
+        SessionEntry e = store.get(r.key).orElseThrow(() -> new MeshportException(ErrorCode.NOT_FOUND, "no key '" + r.key + "' in the session"));
+        String codecId;
+        PayloadCodec codec;
+        if (r.codec != null) {
+            codecId = r.codec;
+            codec = codec(codecId);
+            if (!codec.canEncode(e.value())) {
+                throw new MeshportException(ErrorCode.NO_CODEC, "codec '" + codecId + "' cannot encode the " + e.kind()
+                        + " value of '" + r.key + "'");
+            }
+        } else {
+            // The codec it was put with, if it can give the value back; else the built-in one for its kind
+            // (a mesh put as PLY comes back as a mesh).
+            codecId = e.codec();
+            codec = server.codecs.get(codecId);
+            if (codec == null || !codec.canEncode(e.value())) {
+                codecId = e.kind();
+                codec = server.codecs.get(codecId);
+                if (codec == null || !codec.canEncode(e.value())) {
+                    throw new MeshportException(ErrorCode.NO_CODEC, "no installed codec can encode the " + e.kind() + " value of '"
+                            + r.key + "' (it was put with '" + e.codec() + "'); installed: " + String.join(", ", server.codecs.ids()));
+                }
+            }
+        }
+        Encoded body = codec.encode(e.value());
+        if (body.length() > Frames.MAX_LENGTH - 1024) {
+            throw new MeshportException(ErrorCode.OVERLOADED, "'" + r.key + "' encodes to " + body.length()
+                    + " bytes, more than one frame can carry");
+        }
+        if (id == null) {
+            return NO_REPLY;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("key", e.key());
+        fields.put("version", e.version());
+        fields.put("codec", codecId);
+        c.send(Replies.okWithItem(id, fields, "body", body.parts()));
+        return NO_REPLY;
+    }
+
+    private PayloadCodec codec(String codecId) {
+        PayloadCodec codec = server.codecs.get(codecId);
+        if (codec == null) {
+            throw new MeshportException(ErrorCode.NO_CODEC, "no codec '" + codecId + "'; installed: "
+                    + String.join(", ", server.codecs.ids()));
+        }
+        return codec;
+    }
+
+    private static void checkKey(String key) {
+        String problem = Protocol.keyProblem(key);
+        if (problem != null) {
+            throw new MeshportException(ErrorCode.BAD_KEY, problem);
+        }
+    }
+
+    /** The payload of a body: a byte string's content, or the encoded item itself. */
+    private static Payload payload(byte[] frame, int start, int end) {
+        try {
+            if (Cbor.major(frame, start) == Cbor.MAJOR_BYTES) {
+                if (Cbor.isIndefinite(frame, start)) {
+                    return Payload.ofBytes(Cbor.stringBytes(frame, start, end));
+                }
+                int h = Cbor.headerLength(frame, start, end);
+                return new Payload(frame, start + h, end - start - h, true);
+            }
+        } catch (CborFormatException e) {
+            throw new MeshportException(ErrorCode.BAD_FRAME, "malformed body: " + e.getMessage()); // parse() checked it
+        }
+        return new Payload(frame, start, end - start, false);
+    }
+
+    /** What a codec learns about the put it decodes for. */
+    private static final class Context implements DecodeContext {
+        private final String key;
+        private final Optional<SessionEntry> current;
+        private final SessionStore store;
+        long required = SessionStore.ANY_VERSION;
+
+        Context(String key, Optional<SessionEntry> current, SessionStore store) {
+            this.key = key;
+            this.current = current;
+            this.store = store;
+        }
+
+        @Override
+        public String key() {
+            return key;
+        }
+
+        @Override
+        public Optional<SessionEntry> current() {
+            return current;
+        }
+
+        @Override
+        public long availableBytes() {
+            return Math.max(0, store.budgetBytes() - store.usedBytes());
+        }
+
+        @Override
+        public void requireVersion(long version) {
+            required = version;
+        }
+    }
+}

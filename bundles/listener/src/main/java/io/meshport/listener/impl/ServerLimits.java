@@ -1,0 +1,225 @@
+package io.meshport.listener.impl;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.meshport.listener.ListenerConfiguration;
+import io.meshport.protocol.Protocol;
+
+/**
+ * Every setting and limit of the listener in one validated value, with named defaults. A value is
+ * taken from the framework property {@code meshport.listener.<name>} (the launcher's command line),
+ * else from the configuration, else the default; an invalid value is reported and replaced by its
+ * default, so a typo never keeps the host from listening. The exceptions are the bind address and
+ * the token, where guessing would be unsafe: a problem with those stops the listener.
+ */
+final class ServerLimits {
+    static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    static final int DEFAULT_IDLE_TIMEOUT_S = 300;
+    static final int DEFAULT_FRAME_TIMEOUT_S = 60;
+    static final int DEFAULT_AUTH_TIMEOUT_S = 10;
+    static final int DEFAULT_WRITE_TIMEOUT_S = 60;
+    static final int DEFAULT_MAX_PENDING = 256;
+    static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+    /** Replies queued beyond this many bytes pause reading from that client (back-pressure). */
+    static final long OUTBOUND_HIGH_WATER = 8L * 1024 * 1024;
+    /** ... and reading resumes once the queue is below this. */
+    static final long OUTBOUND_LOW_WATER = 1024L * 1024;
+
+    final InetAddress bindAddress;
+    final int port;
+    final long maxFrameBytes;
+    final byte[] token; // UTF-8, null when none
+    final boolean allowInsecureBind;
+    final int maxConnections;
+    final long idleTimeoutMs;
+    final long frameTimeoutMs;
+    final long authTimeoutMs;
+    final long writeTimeoutMs;
+    final int maxPendingRequests;
+    final int maxQueuedEvents;
+    final long maxInFlightBytes;
+    final int workerThreads;
+
+    private ServerLimits(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.port = b.port;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.token = b.token;
+        this.allowInsecureBind = b.allowInsecureBind;
+        this.maxConnections = b.maxConnections;
+        this.idleTimeoutMs = b.idleTimeoutMs;
+        this.frameTimeoutMs = b.frameTimeoutMs;
+        this.authTimeoutMs = b.authTimeoutMs;
+        this.writeTimeoutMs = b.writeTimeoutMs;
+        this.maxPendingRequests = b.maxPendingRequests;
+        this.maxQueuedEvents = b.maxQueuedEvents;
+        this.maxInFlightBytes = b.maxInFlightBytes;
+        this.workerThreads = b.workerThreads;
+    }
+
+    /** @return a builder with every default, for tests and embedding */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @param config configuration properties (Config Admin), may be empty
+     * @param frameworkProperty looks up a framework property, null when unset
+     * @param problems receives one sentence per invalid value that was replaced by its default
+     * @return the settings
+     * @throws IllegalArgumentException when the bind address or the token cannot be used
+     */
+    static ServerLimits from(Map<String, ?> config, Function<String, String> frameworkProperty, List<String> problems) {
+        Source s = new Source(config, frameworkProperty, problems);
+        Builder b = new Builder();
+        String bind = s.text("bindAddress", Protocol.DEFAULT_BIND);
+        try {
+            b.bindAddress = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bindAddress '" + bind + "' is not an address of this machine: " + e.getMessage());
+        }
+        b.port = (int) s.number("port", Protocol.DEFAULT_PORT, 0, 65535);
+        b.maxFrameBytes = s.number("maxFrameBytes", Protocol.DEFAULT_MAX_FRAME_BYTES, 1, Integer.MAX_VALUE - 16);
+        b.allowInsecureBind = Boolean.parseBoolean(s.text("allowInsecureBind", "false"));
+        b.maxConnections = (int) s.number("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        b.idleTimeoutMs = 1000 * s.number("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_S, 1, 86_400 * 7);
+        b.frameTimeoutMs = 1000 * s.number("frameTimeoutSeconds", DEFAULT_FRAME_TIMEOUT_S, 1, 86_400);
+        b.authTimeoutMs = 1000 * s.number("authTimeoutSeconds", DEFAULT_AUTH_TIMEOUT_S, 1, 3600);
+        b.writeTimeoutMs = 1000 * s.number("writeTimeoutSeconds", DEFAULT_WRITE_TIMEOUT_S, 1, 86_400);
+        b.maxPendingRequests = (int) s.number("maxPendingRequests", DEFAULT_MAX_PENDING, 1, 1_000_000);
+        b.maxQueuedEvents = (int) s.number("maxQueuedEvents", DEFAULT_MAX_QUEUED_EVENTS, 1, 100_000_000);
+        b.maxInFlightBytes = s.number("maxInFlightBytes", 0, 0, Long.MAX_VALUE);
+        b.workerThreads = (int) s.number("workerThreads", 0, 0, 1024);
+        String token = s.text("token", "");
+        String tokenFile = s.text("tokenFile", "");
+        if (token.isEmpty() && !tokenFile.isEmpty()) {
+            token = readTokenFile(Paths.get(tokenFile));
+        }
+        b.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+        return b.build();
+    }
+
+    static String readTokenFile(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            String token = lines.isEmpty() ? "" : lines.get(0).trim();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("token file " + file + " is empty; its first line must be the token");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("token file " + file + " cannot be read: " + e);
+        }
+    }
+
+    /** @return true when clients must present a token */
+    boolean tokenRequired() {
+        return token != null;
+    }
+
+    /** @return the in-flight budget in bytes, never below one frame of the largest size */
+    long effectiveInFlightBytes() {
+        long v = maxInFlightBytes > 0 ? maxInFlightBytes : Runtime.getRuntime().maxMemory() / 4;
+        return Math.max(v, maxFrameBytes);
+    }
+
+    /** @return the number of request workers */
+    int effectiveWorkers() {
+        return workerThreads > 0 ? workerThreads : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @throws IllegalStateException when binding a non-loopback address without a token and without
+     *         explicit permission
+     */
+    void checkBindIsSafe() {
+        if (!bindAddress.isLoopbackAddress() && token == null && !allowInsecureBind) {
+            throw new IllegalStateException("refusing to listen on " + bindAddress.getHostAddress()
+                    + " without a token: anyone who can reach it could read and change the session. Set a token "
+                    + "(token or tokenFile, or --token-file), or allowInsecureBind=true to accept the risk.");
+        }
+    }
+
+    /** Builds limits from defaults. */
+    static final class Builder {
+        InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        int port = 0;
+        long maxFrameBytes = Protocol.DEFAULT_MAX_FRAME_BYTES;
+        byte[] token;
+        boolean allowInsecureBind;
+        int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_S * 1000L;
+        long frameTimeoutMs = DEFAULT_FRAME_TIMEOUT_S * 1000L;
+        long authTimeoutMs = DEFAULT_AUTH_TIMEOUT_S * 1000L;
+        long writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_S * 1000L;
+        int maxPendingRequests = DEFAULT_MAX_PENDING;
+        int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
+        long maxInFlightBytes;
+        int workerThreads;
+
+        Builder token(String t) {
+            token = t == null ? null : t.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        ServerLimits build() {
+            return new ServerLimits(this);
+        }
+    }
+
+    /** Looks values up in the framework properties, then the configuration. */
+    private static final class Source {
+        private final Map<String, ?> config;
+        private final Function<String, String> framework;
+        private final List<String> problems;
+
+        Source(Map<String, ?> config, Function<String, String> framework, List<String> problems) {
+            this.config = config;
+            this.framework = framework;
+            this.problems = problems;
+        }
+
+        private Object raw(String name) {
+            String fw = framework.apply(ListenerConfiguration.FRAMEWORK_PROPERTY_PREFIX + name);
+            if (fw != null && !fw.isEmpty()) {
+                return fw;
+            }
+            return config.get(name);
+        }
+
+        String text(String name, String dflt) {
+            Object v = raw(name);
+            return v == null ? dflt : String.valueOf(v).trim();
+        }
+
+        long number(String name, long dflt, long min, long max) {
+            Object v = raw(name);
+            if (v == null || (v instanceof String && ((String) v).isBlank())) {
+                return dflt;
+            }
+            long n;
+            try {
+                n = v instanceof Number ? ((Number) v).longValue() : Long.parseLong(String.valueOf(v).trim());
+            } catch (NumberFormatException e) {
+                problems.add(name + " = '" + v + "' is not a number; using " + dflt);
+                return dflt;
+            }
+            if (n < min || n > max) {
+                problems.add(name + " = " + n + " is outside " + min + ".." + max + "; using " + dflt);
+                return dflt;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package io.meshport.listener.impl;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.meshport.session.SessionStore;
+
+/**
+ * The socket server: one selector thread does all socket I/O for every connection, a pool of
+ * workers handles requests (each connection's in order), and nothing a client does can block the
+ * selector thread. See {@link Connection} for the per-client state machine.
+ */
+final class SocketServer {
+    private static final long TICK_MS = 100;
+    private static final long SCAN_MS = 250;
+
+    final ServerLimits limits;
+    final CodecRegistry codecs;
+    final Log log;
+    final InFlightBudget budget;
+    final RequestHandler handler;
+    final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024); // selector thread: input being discarded
+    private final Supplier<SessionStore> store;
+
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Connection> budgetWaiters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicInteger failureLogs = new AtomicInteger();
+    private volatile long failureLogWindow;
+    private Selector selector;
+    private ServerSocketChannel server;
+    private ThreadPoolExecutor workers;
+    private Thread selectorThread;
+    private volatile boolean running;
+    private volatile boolean accepting;
+    private InetSocketAddress address;
+
+    /**
+     * @param limits the settings
+     * @param store supplies the session (looked up per request, so the store can be replaced)
+     * @param codecs the codecs
+     * @param log where to report
+     */
+    SocketServer(ServerLimits limits, Supplier<SessionStore> store, CodecRegistry codecs, Log log) {
+        this.limits = limits;
+        this.store = store;
+        this.codecs = codecs;
+        this.log = log;
+        this.budget = new InFlightBudget(limits.effectiveInFlightBytes());
+        this.handler = new RequestHandler(this);
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    void start() throws IOException {
+        limits.checkBindIsSafe();
+        selector = Selector.open();
+        server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(limits.bindAddress, limits.port), 1024);
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            server.close();
+            selector.close();
+            throw new IOException("cannot listen on " + limits.bindAddress.getHostAddress() + ":" + limits.port + ": " + e.getMessage(), e);
+        }
+        address = (InetSocketAddress) server.getLocalAddress();
+        int n = limits.effectiveWorkers();
+        AtomicInteger threadNo = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "meshport-worker-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+        workers.allowCoreThreadTimeOut(true);
+        running = true;
+        accepting = true;
+        selectorThread = new Thread(this::loop, "meshport-selector");
+        selectorThread.setDaemon(true);
+        selectorThread.start();
+    }
+
+    /** @return where the server listens */
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** @return open connections */
+    int openConnections() {
+        return connections.size();
+    }
+
+    SessionStore store() {
+        return store.get();
+    }
+
+    void execute(Runnable r) {
+        try {
+            workers.execute(r);
+        } catch (RejectedExecutionException e) {
+            log.warn("a request arrived while the listener stops; it is dropped", null);
+        }
+    }
+
+    /** Runs a task on the selector thread. */
+    void post(Runnable r) {
+        tasks.add(r);
+        if (wakeupPending.compareAndSet(false, true)) {
+            Selector s = selector;
+            if (s != null) {
+                s.wakeup();
+            }
+        }
+    }
+
+    void awaitBudget(Connection c) {
+        budgetWaiters.add(c);
+        if (budget.used() == 0) {
+            post(this::resumeBudgetWaiters); // released in between
+        }
+    }
+
+    void releaseBudget(long bytes) {
+        budget.release(bytes);
+        if (!budgetWaiters.isEmpty()) {
+            post(this::resumeBudgetWaiters);
+        }
+    }
+
+    private void resumeBudgetWaiters() {
+        int n = budgetWaiters.size();
+        for (int i = 0; i < n; i++) {
+            Connection c = budgetWaiters.poll();
+            if (c == null) {
+                break;
+            }
+            c.resumeAfterBudget(); // waits again if there is still no room
+        }
+    }
+
+    void closed(Connection c) {
+        connections.remove(c.id);
+    }
+
+    /** Fire-and-forget failures go to the log, at most ten a second, so a misbehaving client cannot flood it. */
+    void logRequestFailure(Connection c, String message) {
+        long now = System.currentTimeMillis();
+        if (now - failureLogWindow > 1000) {
+            failureLogWindow = now;
+            int dropped = failureLogs.getAndSet(0);
+            if (dropped > 10) {
+                log.warn((dropped - 10) + " more request failures were not logged", null);
+            }
+        }
+        if (failureLogs.incrementAndGet() <= 10) {
+            log.warn(c.describe() + ": " + message, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- selector thread
+
+    private void loop() {
+        long lastScan = System.currentTimeMillis();
+        try {
+            while (running) {
+                selector.select(TICK_MS);
+                wakeupPending.set(false);
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        log.error("selector task failed", e);
+                    }
+                }
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    try {
+                        if (!k.isValid()) {
+                            continue;
+                        }
+                        if (k.isAcceptable()) {
+                            accept();
+                            continue;
+                        }
+                        Connection c = (Connection) k.attachment();
+                        if (k.isWritable()) {
+                            c.onWritable();
+                        }
+                        if (k.isValid() && k.isReadable()) {
+                            c.onReadable();
+                        }
+                    } catch (java.nio.channels.CancelledKeyException e) {
+                        // closed while being handled
+                    } catch (RuntimeException e) {
+                        log.error("unexpected failure on the selector thread", e);
+                        Object a = k.attachment();
+                        if (a instanceof Connection) {
+                            ((Connection) a).close("internal error");
+                        }
+                    }
+                }
+                long now = System.currentTimeMillis();
+                if (now - lastScan >= SCAN_MS) {
+                    lastScan = now;
+                    for (Connection c : connections.values()) {
+                        c.checkTimeouts(now);
+                    }
+                }
+            }
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            if (running) {
+                log.error("the selector failed; the listener stops serving", e);
+            }
+        } finally {
+            for (Connection c : connections.values()) {
+                c.close(null);
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private void accept() {
+        while (accepting) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                log.warn("accept failed: " + e.getMessage(), null);
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            String remote;
+            try {
+                remote = String.valueOf(ch.getRemoteAddress()).replaceFirst("^/", "");
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                closeQuietly(ch);
+                continue;
+            }
+            if (connections.size() >= limits.maxConnections) {
+                // Tell the client why instead of leaving it hanging; the write fits any send buffer.
+                try {
+                    ch.write(Replies.bye("the host serves " + limits.maxConnections + " connections, its limit; try again later"));
+                } catch (IOException e) {
+                    // it is closed either way
+                }
+                closeQuietly(ch);
+                log.warn("refused a connection from " + remote + ": " + limits.maxConnections + " connections open", null);
+                continue;
+            }
+            Connection c = new Connection(nextId.incrementAndGet(), ch, remote, this);
+            try {
+                c.key = ch.register(selector, SelectionKey.OP_READ, c);
+            } catch (IOException e) {
+                closeQuietly(ch);
+                continue;
+            }
+            connections.put(c.id, c);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /**
+     * Stops: no new connections; requests already received are answered (within half the timeout);
+     * then every client gets {@code bye} and its connection closes once that is written.
+     *
+     * @param reason the bye reason
+     * @param timeoutMs the longest the stop may take
+     */
+    void stop(String reason, long timeoutMs) {
+        if (!running) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        accepting = false;
+        post(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            for (Connection c : connections.values()) {
+                c.stopping = true;
+                c.setPause(Connection.PAUSE_STOPPING, true);
+            }
+        });
+        long answerBy = System.currentTimeMillis() + timeoutMs / 2;
+        while (System.currentTimeMillis() < answerBy && connections.values().stream().anyMatch(Connection::busy)) {
+            sleep(10);
+        }
+        for (Connection c : connections.values()) {
+            c.closeAfter(Replies.bye(reason), "stopping: " + reason);
+        }
+        while (System.currentTimeMillis() < deadline && !connections.isEmpty()) {
+            sleep(10);
+        }
+        running = false;
+        selector.wakeup();
+        try {
+            selectorThread.join(Math.max(100, deadline - System.currentTimeMillis() + 500));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        if (server.isOpen()) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

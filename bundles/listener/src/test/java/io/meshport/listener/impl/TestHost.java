@@ -1,0 +1,49 @@
+package io.meshport.listener.impl;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.meshport.codecs.BytesCodec;
+import io.meshport.codecs.CborCodec;
+import io.meshport.codecs.MeshCodec;
+import io.meshport.meshbuilder.MeshReaderService;
+import io.meshport.session.store.SessionStoreImpl;
+
+/** A socket server on 127.0.0.1, an ephemeral port, with the real store and built-in codecs. */
+final class TestHost implements AutoCloseable {
+    final SessionStoreImpl store;
+    final SocketServer server;
+    final CodecRegistry codecs;
+
+    TestHost(ServerLimits.Builder limits) throws IOException {
+        this(limits, 0);
+    }
+
+    TestHost(ServerLimits.Builder limits, long storeBudget) throws IOException {
+        store = new SessionStoreImpl(storeBudget, System::currentTimeMillis);
+        codecs = new CodecRegistry(Log.STDERR);
+        AtomicLong sid = new AtomicLong();
+        codecs.add(new CodecRegistry.Registration(sid.incrementAndGet(), "mesh", 0, "test", new MeshCodec(new MeshReaderService())));
+        codecs.add(new CodecRegistry.Registration(sid.incrementAndGet(), "cbor", 0, "test", new CborCodec()));
+        codecs.add(new CodecRegistry.Registration(sid.incrementAndGet(), "bytes", 0, "test", new BytesCodec()));
+        server = new SocketServer(limits.build(), () -> store, codecs, Log.STDERR);
+        server.start();
+    }
+
+    static TestHost start() throws IOException {
+        return new TestHost(ServerLimits.builder());
+    }
+
+    int port() {
+        return server.address().getPort();
+    }
+
+    RawClient raw() throws IOException {
+        return new RawClient(port());
+    }
+
+    @Override
+    public void close() {
+        server.stop("test over", 3000);
+    }
+}

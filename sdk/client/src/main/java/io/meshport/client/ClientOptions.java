@@ -1,0 +1,95 @@
+package io.meshport.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.meshport.protocol.Protocol;
+
+/**
+ * How to reach a host. Immutable; the {@code with...} methods return changed copies.
+ */
+public final class ClientOptions {
+    private final String host;
+    private final int port;
+    private final String token;
+    private final String clientName;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+
+    private ClientOptions(String host, int port, String token, String clientName, Duration connectTimeout,
+            Duration requestTimeout) {
+        this.host = Objects.requireNonNull(host, "host");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 1..65535");
+        }
+        this.port = port;
+        this.token = token;
+        this.clientName = clientName;
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    /**
+     * @param host host name or address
+     * @param port TCP port
+     * @return options with no token, a 10 s connect timeout and a 60 s request timeout
+     */
+    public static ClientOptions of(String host, int port) {
+        return new ClientOptions(host, port, null, "meshport-java", Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    /** @return options for {@code 127.0.0.1} on the default port */
+    public static ClientOptions local() {
+        return of(Protocol.DEFAULT_BIND, Protocol.DEFAULT_PORT);
+    }
+
+    /** @param t the token, or null @return changed options */
+    public ClientOptions withToken(String t) {
+        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout);
+    }
+
+    /** @param name how the client names itself to the host @return changed options */
+    public ClientOptions withClientName(String name) {
+        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout);
+    }
+
+    /** @param d how long to wait for the connection @return changed options */
+    public ClientOptions withConnectTimeout(Duration d) {
+        return new ClientOptions(host, port, token, clientName, d, requestTimeout);
+    }
+
+    /** @param d how long a blocking call waits for its reply @return changed options */
+    public ClientOptions withRequestTimeout(Duration d) {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, d);
+    }
+
+    /** @return the host */
+    public String host() {
+        return host;
+    }
+
+    /** @return the port */
+    public int port() {
+        return port;
+    }
+
+    /** @return the token, or null */
+    public String token() {
+        return token;
+    }
+
+    /** @return the client name sent in hello */
+    public String clientName() {
+        return clientName;
+    }
+
+    /** @return the connect timeout */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return the request timeout of blocking calls */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+}

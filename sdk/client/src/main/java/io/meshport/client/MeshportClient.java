@@ -1,0 +1,631 @@
+package io.meshport.client;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.meshport.mesh.Mesh;
+import io.meshport.mesh.MeshReader;
+import io.meshport.protocol.MeshportException;
+import io.meshport.protocol.Protocol;
+import io.meshport.wire.Cbor;
+import io.meshport.wire.CborFormatException;
+import io.meshport.wire.CborMessage;
+import io.meshport.wire.CborValues;
+import io.meshport.wire.CborWriter;
+import io.meshport.wire.Frames;
+import io.meshport.wire.mesh.MeshCborReader;
+import io.meshport.wire.mesh.MeshCborWriter;
+
+/**
+ * A connection to a Meshport host. Thread safe: any number of threads may send requests; each call
+ * has an {@code ...Async} form returning a future, so many requests can be in flight at once
+ * (pipelining), and replies come back in the order sent. Blocking calls wait at most the options'
+ * request timeout.
+ *
+ * <p>Errors the host reports are thrown as {@link MeshportClientException} carrying the protocol's
+ * error code; a lost connection as {@link UncheckedIOException}. Watch events are delivered on one
+ * event thread per client, in order.
+ *
+ * <pre>{@code
+ * try (MeshportClient c = MeshportClient.connect(ClientOptions.of("127.0.0.1", 18830))) {
+ *     c.put("geo/tri", mesh);
+ *     Mesh back = c.getMesh("geo/tri").mesh();
+ * }
+ * }</pre>
+ */
+public final class MeshportClient implements AutoCloseable {
+    private static final MeshCborReader MESH_READER = new MeshCborReader();
+
+    private final ClientOptions options;
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+    private final Object writeLock = new Object();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Consumer<WatchEvent>> watchers = new ConcurrentHashMap<>();
+    private final ExecutorService events;
+    private final Thread reader;
+    private volatile String closedBecause;
+    private HostInfo hostInfo;
+
+    /** A request waiting for its reply, with how to read the result. */
+    private static final class Pending<T> {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        final ResultParser<T> parser;
+        final String op;
+
+        Pending(String op, ResultParser<T> parser) {
+            this.op = op;
+            this.parser = parser;
+        }
+    }
+
+    /** Reads a reply's result; runs on the reader thread. */
+    @FunctionalInterface
+    private interface ResultParser<T> {
+        T parse(byte[] frame, int resultStart, int resultEnd) throws CborFormatException;
+    }
+
+    private MeshportClient(ClientOptions options, Socket socket) throws IOException {
+        this.options = options;
+        this.socket = socket;
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "meshport-client-events");
+            t.setDaemon(true);
+            return t;
+        });
+        this.reader = new Thread(this::readLoop, "meshport-client-reader");
+        this.reader.setDaemon(true);
+    }
+
+    /**
+     * Connects to the default port on this machine.
+     *
+     * @return the client, after a successful hello
+     */
+    public static MeshportClient connect() {
+        return connect(ClientOptions.local());
+    }
+
+    /**
+     * @param host host name or address
+     * @param port TCP port
+     * @return the client, after a successful hello
+     */
+    public static MeshportClient connect(String host, int port) {
+        return connect(ClientOptions.of(host, port));
+    }
+
+    /**
+     * Connects and says hello (with the token, if any).
+     *
+     * @param options where and how
+     * @return the client
+     * @throws UncheckedIOException when the host cannot be reached
+     * @throws MeshportClientException when the host refuses the hello (e.g. {@code UNAUTHORIZED})
+     */
+    public static MeshportClient connect(ClientOptions options) {
+        Socket s = new Socket();
+        MeshportClient c;
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(options.host(), options.port()), (int) options.connectTimeout().toMillis());
+            c = new MeshportClient(options, s);
+        } catch (IOException e) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new UncheckedIOException("cannot connect to " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        c.reader.start();
+        try {
+            c.hostInfo = c.hello();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** @return what the host said in hello */
+    public HostInfo hostInfo() {
+        return hostInfo;
+    }
+
+    /** @return the options this client was made with */
+    public ClientOptions options() {
+        return options;
+    }
+
+    /** @return true until the connection is closed or lost */
+    public boolean isOpen() {
+        return closedBecause == null;
+    }
+
+    // ------------------------------------------------------------------ ops
+
+    private HostInfo hello() {
+        CborWriter w = new CborWriter();
+        long id = ids.incrementAndGet();
+        int n = 4 + (options.token() != null ? 1 : 0);
+        w.mapHeader(n).text("op").text("hello").text("id").uint(id).text("version").uint(Protocol.VERSION)
+                .text("client").text(options.clientName());
+        if (options.token() != null) {
+            w.text("token").text(options.token());
+        }
+        return await(send(id, "hello", w, List.of(), (f, s, e) -> {
+            Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
+            return new HostInfo((String) r.get("server"), ((Number) r.get("protocol")).intValue(), (String) r.get("session"),
+                    strings(r.get("codecs")), strings(r.get("services")), ((Number) r.get("maxFrameBytes")).longValue());
+        }));
+    }
+
+    private static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List) {
+            for (Object x : (List<?>) o) {
+                out.add(String.valueOf(x));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** @return the host's clock, epoch milliseconds */
+    public long ping() {
+        return await(pingAsync());
+    }
+
+    /** @return the host's clock, epoch milliseconds */
+    public CompletableFuture<Long> pingAsync() {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(32).mapHeader(2).text("op").text("ping").text("id").uint(id);
+        return send(id, "ping", w, List.of(), (f, s, e) -> ((Number) ((Map<?, ?>) CborValues.decode(f, s, e)).get("time")).longValue());
+    }
+
+    /** @param text printed on the host's console */
+    public void print(String text) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(32).mapHeader(3).text("op").text("print").text("id").uint(id).text("text").text(text);
+        await(send(id, "print", w, List.of(), (f, s, e) -> null));
+    }
+
+    /**
+     * Puts a mesh (codec {@code mesh}, arrays as little-endian typed arrays).
+     *
+     * @param key the key
+     * @param mesh the mesh
+     * @return the result
+     */
+    public PutResult put(String key, Mesh mesh) {
+        return await(putAsync(key, mesh, -1));
+    }
+
+    /**
+     * Puts a mesh if the key is at {@code ifVersion} (0: absent).
+     *
+     * @param key the key
+     * @param mesh the mesh
+     * @param ifVersion the version the key must be at
+     * @return the result
+     */
+    public PutResult put(String key, Mesh mesh, long ifVersion) {
+        return await(putAsync(key, mesh, ifVersion));
+    }
+
+    /**
+     * @param key the key
+     * @param mesh the mesh
+     * @param ifVersion the version the key must be at, or -1 for any
+     * @return the result, later
+     */
+    public CompletableFuture<PutResult> putAsync(String key, Mesh mesh, long ifVersion) {
+        return putParts(key, "mesh", MeshCborWriter.encode(mesh), ifVersion);
+    }
+
+    /**
+     * Replaces the positions of the mesh stored at {@code key}, which must be at version {@code base}
+     * and have as many points; its faces, other attributes, name and meta are kept.
+     *
+     * @param key the key
+     * @param base the version being updated
+     * @param positions {@code x y z} per point
+     * @return the result
+     */
+    public PutResult updatePositions(String key, long base, float[] positions) {
+        return await(updatePositionsAsync(key, base, positions));
+    }
+
+    /**
+     * @param key the key
+     * @param base the version being updated
+     * @param positions {@code x y z} per point
+     * @return the result, later
+     */
+    public CompletableFuture<PutResult> updatePositionsAsync(String key, long base, float[] positions) {
+        return putParts(key, "mesh", MeshCborWriter.encodePositionsUpdate(base, FloatBuffer.wrap(positions)), -1);
+    }
+
+    /**
+     * Puts a plain value with codec {@code cbor}: maps, lists, strings, numbers, booleans, null,
+     * {@code byte[]}.
+     *
+     * @param key the key
+     * @param value the value
+     * @return the result
+     */
+    public PutResult putCbor(String key, Object value) {
+        return await(putParts(key, "cbor", List.of(new CborWriter().value(value).toByteBuffer()), -1));
+    }
+
+    /**
+     * Puts bytes with codec {@code bytes}.
+     *
+     * @param key the key
+     * @param bytes the bytes
+     * @return the result
+     */
+    public PutResult putBytes(String key, byte[] bytes) {
+        return put(key, "bytes", bytes, -1);
+    }
+
+    /**
+     * Puts a payload as a byte string body, for any codec (for example a PLY file with codec
+     * {@code ply}).
+     *
+     * @param key the key
+     * @param codec the codec id
+     * @param payload the payload bytes
+     * @param ifVersion the version the key must be at, or -1 for any
+     * @return the result
+     */
+    public PutResult put(String key, String codec, byte[] payload, long ifVersion) {
+        CborWriter h = new CborWriter(16).header(Cbor.MAJOR_BYTES, payload.length);
+        return await(putParts(key, codec, List.of(h.toByteBuffer(), ByteBuffer.wrap(payload)), ifVersion));
+    }
+
+    private CompletableFuture<PutResult> putParts(String key, String codec, List<ByteBuffer> body, long ifVersion) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64 + key.length());
+        w.mapHeader(ifVersion >= 0 ? 6 : 5).text("op").text("put").text("id").uint(id).text("key").text(key)
+                .text("codec").text(codec);
+        if (ifVersion >= 0) {
+            w.text("ifVersion").uint(ifVersion);
+        }
+        w.text("body");
+        return send(id, "put", w, body, (f, s, e) -> {
+            Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
+            return new PutResult((String) r.get("key"), ((Number) r.get("version")).longValue(), (String) r.get("kind"),
+                    stringKeys(r.get("summary")));
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringKeys(Object o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (o instanceof Map) {
+            ((Map<Object, Object>) o).forEach((k, v) -> m.put(String.valueOf(k), v));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Gets a mesh (codec {@code mesh}).
+     *
+     * @param key the key
+     * @return the entry
+     */
+    public MeshEntry getMesh(String key) {
+        return await(getMeshAsync(key));
+    }
+
+    /**
+     * @param key the key
+     * @return the entry, later
+     */
+    public CompletableFuture<MeshEntry> getMeshAsync(String key) {
+        return getRequest(key, "mesh", (f, s, e) -> {
+            CborMessage r = CborMessage.parse(f, s, e - s);
+            int b = r.valueStart("body");
+            Mesh mesh = MESH_READER.read(f, b, r.valueEnd("body") - b, MeshReader.NO_BASE);
+            return new MeshEntry(r.text("key", true), r.uint("version", true, 0), mesh);
+        });
+    }
+
+    /**
+     * Gets a value with the codec it was put with, decoded as plain Java values.
+     *
+     * @param key the key
+     * @return the entry
+     */
+    public Entry get(String key) {
+        return get(key, null);
+    }
+
+    /**
+     * Gets a value through a given codec, decoded as plain Java values.
+     *
+     * @param key the key
+     * @param codec the codec id, or null for the one it was put with
+     * @return the entry
+     */
+    public Entry get(String key, String codec) {
+        return await(getRequest(key, codec, (f, s, e) -> {
+            CborMessage r = CborMessage.parse(f, s, e - s);
+            return new Entry(r.text("key", true), r.uint("version", true, 0), r.text("codec", true), r.value("body"));
+        }));
+    }
+
+    private <T> CompletableFuture<T> getRequest(String key, String codec, ResultParser<T> parser) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64 + key.length());
+        w.mapHeader(codec == null ? 3 : 4).text("op").text("get").text("id").uint(id).text("key").text(key);
+        if (codec != null) {
+            w.text("codec").text(codec);
+        }
+        return send(id, "get", w, List.of(), parser);
+    }
+
+    /**
+     * @param key the key to delete
+     * @return the version of the delete
+     */
+    public long delete(String key) {
+        return delete(key, -1);
+    }
+
+    /**
+     * @param key the key to delete
+     * @param ifVersion the version it must be at, or -1 for any
+     * @return the version of the delete
+     */
+    public long delete(String key, long ifVersion) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64 + key.length());
+        w.mapHeader(ifVersion >= 0 ? 4 : 3).text("op").text("delete").text("id").uint(id).text("key").text(key);
+        if (ifVersion >= 0) {
+            w.text("ifVersion").uint(ifVersion);
+        }
+        return await(send(id, "delete", w, List.of(), (f, s, e) -> CborMessage.parse(f, s, e - s).uint("version", true, 0)));
+    }
+
+    /**
+     * @param prefix a plain key prefix, empty for all
+     * @return the entries under it, sorted by key
+     */
+    public List<EntryInfo> list(String prefix) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64).mapHeader(3).text("op").text("list").text("id").uint(id).text("prefix").text(prefix);
+        return await(send(id, "list", w, List.of(), (f, s, e) -> {
+            List<EntryInfo> rows = new ArrayList<>();
+            for (Object o : (List<?>) CborValues.decode(f, s, e)) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                rows.add(new EntryInfo((String) m.get("key"), ((Number) m.get("version")).longValue(), (String) m.get("kind"),
+                        (String) m.get("codec"), ((Number) m.get("bytes")).longValue(), ((Number) m.get("updated")).longValue()));
+            }
+            return rows;
+        }));
+    }
+
+    /**
+     * Watches the keys under a prefix.
+     *
+     * @param prefix a plain key prefix
+     * @param listener receives the changes, in version order, on the client's event thread
+     * @return the watch; closing it unwatches
+     */
+    public Watch watch(String prefix, Consumer<WatchEvent> listener) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64).mapHeader(3).text("op").text("watch").text("id").uint(id).text("prefix").text(prefix);
+        long watchId = await(send(id, "watch", w, List.of(), (f, s, e) -> {
+            long wid = CborMessage.parse(f, s, e - s).uint("watch", true, 0);
+            watchers.put(wid, listener); // on the reader thread, before any event of this watch is read
+            return wid;
+        }));
+        return new Watch(this, watchId);
+    }
+
+    void unwatch(long watchId) {
+        watchers.remove(watchId);
+        if (!isOpen()) {
+            return;
+        }
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(32).mapHeader(3).text("op").text("unwatch").text("id").uint(id).text("watch").uint(watchId);
+        await(send(id, "unwatch", w, List.of(), (f, s, e) -> null));
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<ByteBuffer> tail, ResultParser<T> parser) {
+        Pending<T> p = new Pending<>(op, parser);
+        String closed = closedBecause;
+        if (closed != null) {
+            p.future.completeExceptionally(new UncheckedIOException(new IOException("the connection is closed: " + closed)));
+            return p.future;
+        }
+        pending.put(id, p);
+        long length = envelope.size();
+        for (ByteBuffer b : tail) {
+            length += b.remaining();
+        }
+        try {
+            synchronized (writeLock) {
+                ByteBuffer header = Frames.header(length);
+                out.write(header.array(), 0, 4);
+                ByteBuffer env = envelope.toByteBuffer();
+                out.write(env.array(), env.arrayOffset() + env.position(), env.remaining());
+                for (ByteBuffer b : tail) {
+                    write(b);
+                }
+                out.flush();
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            pending.remove(id);
+            p.future.completeExceptionally(e instanceof IOException ? new UncheckedIOException((IOException) e) : e);
+            if (e instanceof IOException) {
+                shutdown("write failed: " + e.getMessage());
+            }
+        }
+        return p.future;
+    }
+
+    private void write(ByteBuffer b) throws IOException {
+        if (b.hasArray()) {
+            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        } else {
+            byte[] copy = new byte[b.remaining()];
+            b.duplicate().get(copy);
+            out.write(copy);
+        }
+    }
+
+    private void readLoop() {
+        String why = "the host closed the connection";
+        try {
+            while (true) {
+                long len = in.readInt() & 0xffffffffL;
+                byte[] frame = new byte[(int) len];
+                in.readFully(frame);
+                dispatch(frame);
+            }
+        } catch (EOFException e) {
+            // closed by the host
+        } catch (IOException e) {
+            why = closedBecause != null ? closedBecause : "connection lost: " + e.getMessage();
+        } catch (RuntimeException | CborFormatException e) {
+            why = "unreadable reply from the host: " + e;
+        }
+        shutdown(why);
+    }
+
+    private void dispatch(byte[] frame) throws CborFormatException {
+        CborMessage m = CborMessage.parse(frame, 0, frame.length);
+        if (m.has("op")) {
+            String op = m.text("op", true);
+            if ("event".equals(op)) {
+                long watch = m.uint("watch", true, 0);
+                Consumer<WatchEvent> l = watchers.get(watch);
+                if (l != null) {
+                    WatchEvent ev = new WatchEvent(watch, m.text("key", true), m.uint("version", true, 0), m.text("change", true));
+                    events.execute(() -> l.accept(ev));
+                }
+            } else if ("bye".equals(op)) {
+                closedBecause = "the host said bye: " + m.text("reason", false);
+            }
+            return;
+        }
+        boolean ok = m.bool("ok", false);
+        if (!m.has("id")) {
+            // A frame-level error: the host closes the connection after it.
+            closedBecause = errorOf(m).getMessage();
+            return;
+        }
+        Pending<?> p = pending.remove(m.uint("id", true, 0));
+        if (p == null) {
+            return; // a reply nobody waits for any more
+        }
+        if (ok) {
+            complete(p, frame, m);
+        } else {
+            p.future.completeExceptionally(errorOf(m));
+        }
+    }
+
+    private static <T> void complete(Pending<T> p, byte[] frame, CborMessage m) {
+        try {
+            T value = p.parser.parse(frame, m.valueStart("result"), m.valueEnd("result"));
+            p.future.complete(value);
+        } catch (CborFormatException | RuntimeException e) {
+            p.future.completeExceptionally(e instanceof MeshportException ? e
+                    : new IllegalStateException("unreadable " + p.op + " reply: " + e.getMessage(), e));
+        }
+    }
+
+    private static MeshportClientException errorOf(CborMessage m) {
+        Object e = m.value("error");
+        if (e instanceof Map) {
+            Map<?, ?> err = (Map<?, ?>) e;
+            Object detail = err.get("detail");
+            return new MeshportClientException(String.valueOf(err.get("code")), String.valueOf(err.get("message")),
+                    detail instanceof Map ? stringKeys(detail) : null);
+        }
+        return new MeshportClientException("INTERNAL", "an error reply without an error map", null);
+    }
+
+    private void shutdown(String why) {
+        if (closedBecause == null) {
+            closedBecause = why;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        UncheckedIOException failure = new UncheckedIOException(new IOException("the connection is closed: " + closedBecause));
+        for (Long id : new ArrayList<>(pending.keySet())) {
+            Pending<?> p = pending.remove(id);
+            if (p != null) {
+                p.future.completeExceptionally(failure);
+            }
+        }
+        events.shutdown();
+    }
+
+    private <T> T await(CompletableFuture<T> f) {
+        long ms = options.requestTimeout().toMillis();
+        try {
+            return f.get(ms, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw new IllegalStateException(c);
+        } catch (TimeoutException e) {
+            throw new UncheckedIOException(new SocketTimeoutException("no reply within " + ms + " ms"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while waiting for a reply"));
+        }
+    }
+
+    /** Closes the connection; requests still waiting fail. */
+    @Override
+    public void close() {
+        shutdown("closed by the client");
+        try {
+            reader.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
