@@ -104,7 +104,8 @@ public final class ListenerComponent implements ListenerStatus {
         Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
         srv.stop(hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect", 5000);
-        logger.info("stopped listening on {}", srv.address());
+        InetSocketAddress a = srv.address();
+        logger.info("stopped listening on {}:{}", a.getAddress().getHostAddress(), a.getPort());
     }
 
     @Override

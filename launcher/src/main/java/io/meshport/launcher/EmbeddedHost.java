@@ -1,0 +1,349 @@
+package io.meshport.launcher;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * A Meshport host in this JVM: Felix with the framework services of the distribution's
+ * {@code bundles/} folder, started in order, then FileInstall, which runs the Meshport bundles from
+ * {@code DATA/deploy/} and the configuration files of {@code DATA/conf/}. The launcher copies the
+ * built Meshport bundles into {@code DATA/deploy/} when they are missing or older, so that replacing a
+ * jar there later updates that bundle in the running host.
+ */
+public final class EmbeddedHost implements AutoCloseable {
+    private static final String LISTENER_STATUS = "io.meshport.listener.ListenerStatus";
+    private static final Pattern MESHPORT_JAR = Pattern.compile("(meshport-.+?)-(\\d[\\w.\\-]*)\\.jar");
+
+    /** How to start a host. */
+    public static final class Options {
+        Path home = defaultHome();
+        Path data = defaultData();
+        Integer port;
+        String bind;
+        Path tokenFile;
+        boolean shell;
+
+        /** @param dir the data directory @return this */
+        public Options data(Path dir) {
+            data = dir;
+            return this;
+        }
+
+        /** @param p the listener port (0: any free one) @return this */
+        public Options port(int p) {
+            port = p;
+            return this;
+        }
+
+        /** @param address the address to bind @return this */
+        public Options bind(String address) {
+            bind = address;
+            return this;
+        }
+
+        /** @param file a file whose first line is the token @return this */
+        public Options tokenFile(Path file) {
+            tokenFile = file;
+            return this;
+        }
+
+        /** @param on whether to start the Gogo shell on this console @return this */
+        public Options shell(boolean on) {
+            shell = on;
+            return this;
+        }
+
+        /** @param dir the distribution (with bundles/, meshport/, shell/) @return this */
+        public Options home(Path dir) {
+            home = dir;
+            return this;
+        }
+    }
+
+    private final Framework framework;
+    private final Options options;
+    private final long startedAt;
+
+    private EmbeddedHost(Framework framework, Options options, long startedAt) {
+        this.framework = framework;
+        this.options = options;
+        this.startedAt = startedAt;
+    }
+
+    /**
+     * Starts a host; returns once the framework runs (the listener follows shortly, see
+     * {@link #awaitListener(long)}).
+     *
+     * @param o the options
+     * @return the running host
+     * @throws IOException when the data directory cannot be prepared
+     * @throws BundleException when the framework or a bundle cannot start
+     */
+    public static EmbeddedHost start(Options o) throws IOException, BundleException {
+        long t0 = System.nanoTime();
+        Path home = o.home.toAbsolutePath();
+        if (!Files.isDirectory(home.resolve("bundles")) || !Files.isDirectory(home.resolve("meshport"))) {
+            throw new IOException("no Meshport distribution at " + home + " (expected bundles/ and meshport/ in it); "
+                    + "build it with: mvn -DskipTests package");
+        }
+        Path data = o.data.toAbsolutePath();
+        Path deploy = data.resolve("deploy");
+        Path conf = data.resolve("conf");
+        Files.createDirectories(deploy);
+        Files.createDirectories(conf);
+        syncDeploy(home.resolve("meshport"), deploy);
+
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put(Constants.FRAMEWORK_STORAGE, data.resolve("cache").toString());
+        cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        cfg.put(Constants.FRAMEWORK_BOOTDELEGATION, "sun.misc"); // JOML's fast path
+        cfg.put("org.osgi.service.log.admin.loglevel", "INFO");
+        cfg.put("felix.log.level", "1");
+        cfg.put("felix.fileinstall.dir", deploy + "," + conf);
+        cfg.put("felix.fileinstall.poll", "1000");
+        cfg.put("felix.fileinstall.noInitialDelay", "true");
+        cfg.put("felix.fileinstall.enableConfigSave", "false");
+        cfg.put("felix.fileinstall.log.level", "2");
+        cfg.put("felix.fileinstall.bundles.new.start", "true");
+        cfg.put("gosh.args", "--noshutdown");
+        cfg.put("meshport.data", data.toString());
+        if (o.port != null) {
+            cfg.put("meshport.listener.port", String.valueOf(o.port));
+        }
+        if (o.bind != null) {
+            cfg.put("meshport.listener.bindAddress", o.bind);
+        }
+        if (o.tokenFile != null) {
+            cfg.put("meshport.listener.tokenFile", o.tokenFile.toAbsolutePath().toString());
+        }
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        Framework fw = factory.newFramework(cfg);
+        fw.start();
+        BundleContext ctx = fw.getBundleContext();
+        List<Bundle> installed = new ArrayList<>();
+        for (Path jar : jars(home.resolve("bundles"))) {
+            installed.add(ctx.installBundle(jar.toUri().toString()));
+        }
+        if (o.shell) {
+            for (Path jar : jars(home.resolve("shell"))) {
+                installed.add(ctx.installBundle(jar.toUri().toString()));
+            }
+        }
+        // Start in the distribution's order; FileInstall (last) then brings in the Meshport bundles.
+        installed.sort((a, b) -> Integer.compare(order(a), order(b)));
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+        return new EmbeddedHost(fw, o, t0);
+    }
+
+    private static int order(Bundle b) {
+        String bsn = b.getSymbolicName();
+        String[] first = {"org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
+            "org.apache.felix.log", "org.apache.felix.configadmin", "org.apache.felix.metatype", "org.apache.felix.scr",
+            "io.meshport.console"};
+        for (int i = 0; i < first.length; i++) {
+            if (first[i].equals(bsn)) {
+                return i;
+            }
+        }
+        return "org.apache.felix.fileinstall".equals(bsn) ? 1000 : 100;
+    }
+
+    private static List<Path> jars(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.jar")) {
+                s.forEach(out::add);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Copies each built Meshport bundle into deploy/ when it is missing there or older, and removes
+     * other versions of the same part (left by an earlier build). Jars of other names are left alone.
+     */
+    static void syncDeploy(Path built, Path deploy) throws IOException {
+        for (Path src : jars(built)) {
+            String name = src.getFileName().toString();
+            Matcher m = MESHPORT_JAR.matcher(name);
+            if (m.matches()) {
+                for (Path old : jars(deploy)) {
+                    Matcher o = MESHPORT_JAR.matcher(old.getFileName().toString());
+                    if (o.matches() && o.group(1).equals(m.group(1)) && !old.getFileName().toString().equals(name)) {
+                        Files.delete(old);
+                    }
+                }
+            }
+            Path dst = deploy.resolve(name);
+            if (!Files.exists(dst) || Files.getLastModifiedTime(dst).compareTo(Files.getLastModifiedTime(src)) < 0) {
+                Path tmp = deploy.resolve("." + name + ".tmp");
+                Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /**
+     * Waits for the listener to accept connections.
+     *
+     * @param timeoutMs how long to wait
+     * @return where it listens
+     * @throws IllegalStateException when it did not start in time
+     */
+    public InetSocketAddress awaitListener(long timeoutMs) {
+        BundleContext ctx = framework.getBundleContext();
+        CountDownLatch up = new CountDownLatch(1);
+        ServiceListener l = e -> {
+            if (e.getType() == ServiceEvent.REGISTERED) {
+                up.countDown();
+            }
+        };
+        try {
+            ctx.addServiceListener(l, "(" + Constants.OBJECTCLASS + "=" + LISTENER_STATUS + ")");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            while (true) {
+                InetSocketAddress a = listenerAddress();
+                if (a != null) {
+                    return a;
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    throw new IllegalStateException("the listener did not start within " + timeoutMs + " ms; see the log above");
+                }
+                up.await(Math.min(left, 100), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } finally {
+            ctx.removeServiceListener(l);
+        }
+    }
+
+    /** @return where the listener listens now, or null when it is not running */
+    public InetSocketAddress listenerAddress() {
+        BundleContext ctx = framework.getBundleContext();
+        // getAll...: the launcher's class path has its own copy of the API, so the framework would
+        // hide the reference from the system bundle as "not assignable".
+        ServiceReference<?>[] refs;
+        try {
+            refs = ctx.getAllServiceReferences(LISTENER_STATUS, null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (refs == null || refs.length == 0) {
+            return null;
+        }
+        ServiceReference<?> ref = refs[0];
+        Object svc = ctx.getService(ref);
+        try {
+            if (svc == null) {
+                return null;
+            }
+            // The service's interface lives in the framework's class space, not the launcher's.
+            Method m = ref.getBundle().loadClass(LISTENER_STATUS).getMethod("address");
+            return (InetSocketAddress) m.invoke(svc);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot ask the listener where it listens: " + e, e);
+        } finally {
+            ctx.ungetService(ref);
+        }
+    }
+
+    /** @return seconds since {@link #start} began */
+    public double secondsSinceStart() {
+        return (System.nanoTime() - startedAt) / 1e9;
+    }
+
+    /** @return the framework, for tools and tests */
+    public Framework framework() {
+        return framework;
+    }
+
+    /** @return the data directory */
+    public Path dataDirectory() {
+        return options.data.toAbsolutePath();
+    }
+
+    /**
+     * Waits until the framework stops (from the shell, or {@link #close()} on another thread).
+     *
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    /** Stops the framework: the listener says bye to every client first. */
+    @Override
+    public void close() {
+        try {
+            framework.stop();
+            framework.waitForStop(15_000);
+        } catch (BundleException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return the distribution folder: {@code meshport.home}, else {@code dist/} next to the launcher's jar */
+    static Path defaultHome() {
+        String h = System.getProperty("meshport.home");
+        if (h != null) {
+            return Paths.get(h);
+        }
+        try {
+            Path code = Paths.get(EmbeddedHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.getParent().resolve("dist"); // target/meshport-launcher.jar or target/classes
+        } catch (URISyntaxException | RuntimeException e) {
+            return Paths.get("launcher", "target", "dist");
+        }
+    }
+
+    /** @return {@code data/} in the checkout ({@code meshport.root}), else in the working directory */
+    static Path defaultData() {
+        String root = System.getProperty("meshport.root");
+        return root == null ? Paths.get("data") : Paths.get(root, "data");
+    }
+
+    static String describe(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

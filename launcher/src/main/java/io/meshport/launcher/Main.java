@@ -1,0 +1,294 @@
+package io.meshport.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import io.meshport.client.ClientOptions;
+import io.meshport.client.EntryInfo;
+import io.meshport.client.MeshEntry;
+import io.meshport.client.MeshportClient;
+import io.meshport.client.PutResult;
+import io.meshport.client.Watch;
+import io.meshport.client.WatchEvent;
+import io.meshport.mesh.Mesh;
+import io.meshport.protocol.MeshportException;
+import io.meshport.protocol.Protocol;
+
+/** The {@code meshport} command: {@code host}, {@code send}, {@code demo}. */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: meshport <command> [options]",
+            "",
+            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--no-shell]",
+            "        run a Meshport host until Ctrl-C (the Gogo shell runs when a terminal is attached)",
+            "  send  FILE.obj --key K [--host H] [--port P] [--token-file F]",
+            "        push a mesh file into a running host's session",
+            "  demo  [--port P]",
+            "        start a host in this process, push a generated mesh over the socket, read it back",
+            "",
+            "defaults: port " + Protocol.DEFAULT_PORT + ", bind " + Protocol.DEFAULT_BIND + ", data directory data/ in the checkout");
+
+    private final PrintStream out;
+
+    private Main(PrintStream out) {
+        this.out = out;
+    }
+
+    /**
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = new Main(System.out).run(args);
+        } catch (UsageException e) {
+            System.err.println("meshport: " + e.getMessage());
+            System.err.println(USAGE);
+            code = 2;
+        } catch (MeshportException e) {
+            System.err.println("meshport: the host refused: " + e.getMessage());
+            code = 1;
+        } catch (UncheckedIOException e) {
+            System.err.println("meshport: " + e.getMessage());
+            code = 1;
+        } catch (Exception e) {
+            System.err.println("meshport: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        Args a = new Args(args);
+        switch (args[0]) {
+            case "host":
+                return host(a);
+            case "send":
+                return send(a);
+            case "demo":
+                return demo(a);
+            default:
+                throw new UsageException("unknown command '" + args[0] + "'");
+        }
+    }
+
+    private int host(Args a) throws Exception {
+        EmbeddedHost.Options o = new EmbeddedHost.Options();
+        if (a.has("--port")) {
+            o.port(a.port("--port"));
+        }
+        if (a.has("--bind")) {
+            o.bind(a.value("--bind"));
+        }
+        if (a.has("--token-file")) {
+            o.tokenFile(a.readableFile("--token-file"));
+        }
+        if (a.has("--data")) {
+            o.data(Paths.get(a.value("--data")));
+        }
+        boolean shell = System.console() != null && !a.flag("--no-shell");
+        o.shell(shell);
+        a.noMore();
+        EmbeddedHost host = EmbeddedHost.start(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(host::close, "meshport-shutdown"));
+        try {
+            host.awaitListener(15_000);
+        } catch (IllegalStateException e) {
+            System.err.println("meshport: " + e.getMessage());
+            host.close();
+            return 1;
+        }
+        out.printf(Locale.ROOT, "Meshport host up in %.2f s; data in %s; %s%n", host.secondsSinceStart(),
+                host.dataDirectory(), shell ? "type 'help' for shell commands, Ctrl-C stops it" : "Ctrl-C stops it");
+        host.awaitStop();
+        return 0;
+    }
+
+    private int send(Args a) throws Exception {
+        Path file = Paths.get(a.positional("FILE"));
+        String key = a.value("--key");
+        String hostName = a.has("--host") ? a.value("--host") : Protocol.DEFAULT_BIND;
+        int port = a.has("--port") ? a.port("--port") : Protocol.DEFAULT_PORT;
+        String token = a.has("--token-file") ? Files.readAllLines(a.readableFile("--token-file")).get(0).trim() : null;
+        a.noMore();
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("no file " + file);
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".obj")) {
+            throw new UsageException("cannot send " + file.getFileName() + ": supported formats are .obj");
+        }
+        long t0 = System.nanoTime();
+        Mesh mesh = ObjFiles.read(file, w -> out.println("warning: " + w));
+        long t1 = System.nanoTime();
+        try (MeshportClient c = MeshportClient.connect(ClientOptions.of(hostName, port).withToken(token).withClientName("meshport send"))) {
+            PutResult r = c.put(key, mesh);
+            long t2 = System.nanoTime();
+            out.printf(Locale.ROOT, "put %s: version %d, %d points, %d vertices, %d faces, attributes %s (read %.1f ms, sent %.1f ms)%n",
+                    r.key(), r.version(), mesh.pointCount(), mesh.vertexCount(), mesh.faceCount(), mesh.attributes().keySet(),
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+        }
+        return 0;
+    }
+
+    private int demo(Args a) throws Exception {
+        int port = a.has("--port") ? a.port("--port") : 0;
+        a.noMore();
+        Path data = Files.createTempDirectory("meshport-demo-");
+        out.println("Meshport demo: a host in this process, a client talking to it over TCP");
+        EmbeddedHost host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(port));
+        try {
+            InetSocketAddress addr = host.awaitListener(15_000);
+            out.printf(Locale.ROOT, "  host started in %.2f s, listening on %s%n", host.secondsSinceStart(), EmbeddedHost.describe(addr));
+            try (MeshportClient c = MeshportClient.connect(ClientOptions.of(addr.getHostString(), addr.getPort()).withClientName("demo"))) {
+                out.println("  connected: session " + c.hostInfo().session() + ", codecs " + c.hostInfo().codecs());
+                List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+                Watch watch = c.watch("demo/", seen::add);
+                Mesh torus = Shapes.torus(256, 128, 2f, 0.6f);
+                long t0 = System.nanoTime();
+                PutResult put = c.put("demo/torus", torus);
+                long t1 = System.nanoTime();
+                out.printf(Locale.ROOT, "  put demo/torus: %d points, %d quads, attributes %s -> version %d (%.1f ms)%n",
+                        torus.pointCount(), torus.faceCount(), torus.attributes().keySet(), put.version(), (t1 - t0) / 1e6);
+                out.println("    summary: " + put.summary());
+                MeshEntry back = c.getMesh("demo/torus");
+                long t2 = System.nanoTime();
+                boolean same = back.mesh().equals(torus);
+                out.printf(Locale.ROOT, "  get demo/torus: version %d, %s (%.1f ms)%n", back.version(),
+                        same ? "identical positions, indices, face counts, N and Cd" : "DIFFERENT from what was sent", (t2 - t1) / 1e6);
+                float[] moved = torus.positions(new float[3 * torus.pointCount()]);
+                for (int i = 2; i < moved.length; i += 3) {
+                    moved[i] += 0.25f;
+                }
+                PutResult upd = c.updatePositions("demo/torus", put.version(), moved);
+                out.printf(Locale.ROOT, "  moved every point up by 0.25 with base %d (positions only) -> version %d%n", put.version(), upd.version());
+                c.putCbor("demo/settings", java.util.Map.of("units", "m", "scale", 1.0));
+                c.print("hello from the demo client");
+                for (EntryInfo e : c.list("demo/")) {
+                    out.printf(Locale.ROOT, "  list: %-14s v%d %-5s via %-5s %8d bytes%n", e.key(), e.version(), e.kind(), e.codec(), e.bytes());
+                }
+                long until = System.currentTimeMillis() + 2000;
+                while (seen.size() < 3 && System.currentTimeMillis() < until) {
+                    Thread.sleep(10);
+                }
+                watch.close();
+                StringBuilder ev = new StringBuilder();
+                for (WatchEvent e : seen) {
+                    ev.append(ev.length() == 0 ? "" : ", ").append(e.change()).append(' ').append(e.key()).append(" v").append(e.version());
+                }
+                out.println("  watch demo/ saw: " + ev);
+                if (!same || seen.size() < 3) {
+                    out.println("demo FAILED");
+                    return 1;
+                }
+            }
+        } finally {
+            host.close();
+            deleteTree(data);
+        }
+        out.println("  host stopped; demo done");
+        return 0;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory; leave what cannot be removed
+        }
+    }
+
+    /** A command line mistake. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Options after the command: {@code --name value}, flags, and positional arguments. */
+    static final class Args {
+        private final List<String> rest = new ArrayList<>();
+
+        Args(String[] args) {
+            for (int i = 1; i < args.length; i++) {
+                rest.add(args[i]);
+            }
+        }
+
+        boolean has(String name) {
+            return rest.contains(name);
+        }
+
+        boolean flag(String name) {
+            return rest.remove(name);
+        }
+
+        String value(String name) throws UsageException {
+            int i = rest.indexOf(name);
+            if (i < 0) {
+                throw new UsageException(name + " is required");
+            }
+            if (i + 1 >= rest.size() || rest.get(i + 1).startsWith("--")) {
+                throw new UsageException(name + " needs a value");
+            }
+            String v = rest.get(i + 1);
+            rest.remove(i + 1);
+            rest.remove(i);
+            return v;
+        }
+
+        int port(String name) throws UsageException {
+            String v = value(name);
+            try {
+                int p = Integer.parseInt(v);
+                if (p < 0 || p > 65535) {
+                    throw new NumberFormatException();
+                }
+                return p;
+            } catch (NumberFormatException e) {
+                throw new UsageException(name + " '" + v + "' is not a port number (0-65535)");
+            }
+        }
+
+        Path readableFile(String name) throws UsageException {
+            Path p = Paths.get(value(name));
+            if (!Files.isReadable(p) || !Files.isRegularFile(p)) {
+                throw new UsageException(name + " " + p + ": no such readable file");
+            }
+            return p;
+        }
+
+        String positional(String what) throws UsageException {
+            for (int i = 0; i < rest.size(); i++) {
+                if (!rest.get(i).startsWith("--")) {
+                    return rest.remove(i);
+                }
+                i++; // skip the option's value
+            }
+            throw new UsageException(what + " is required");
+        }
+
+        void noMore() throws UsageException {
+            if (!rest.isEmpty()) {
+                throw new UsageException("unexpected " + String.join(" ", rest));
+            }
+        }
+    }
+}

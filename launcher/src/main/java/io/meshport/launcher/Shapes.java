@@ -1,0 +1,65 @@
+package io.meshport.launcher;
+
+import io.meshport.mesh.Attribute;
+import io.meshport.mesh.AttributeOwner;
+import io.meshport.mesh.Mesh;
+
+/** Generated test geometry. */
+final class Shapes {
+    private Shapes() {
+    }
+
+    /**
+     * A torus of quads with point normals {@code N} and colours {@code Cd}.
+     *
+     * @param rings segments around the ring
+     * @param sides segments around the tube
+     * @param major ring radius
+     * @param minor tube radius
+     * @return the mesh
+     */
+    static Mesh torus(int rings, int sides, float major, float minor) {
+        int points = rings * sides;
+        float[] p = new float[3 * points];
+        float[] n = new float[3 * points];
+        float[] cd = new float[3 * points];
+        for (int i = 0; i < rings; i++) {
+            double u = 2 * Math.PI * i / rings;
+            for (int j = 0; j < sides; j++) {
+                double v = 2 * Math.PI * j / sides;
+                int k = 3 * (i * sides + j);
+                float nx = (float) (Math.cos(v) * Math.cos(u));
+                float ny = (float) (Math.cos(v) * Math.sin(u));
+                float nz = (float) Math.sin(v);
+                p[k] = (float) (major * Math.cos(u)) + minor * nx;
+                p[k + 1] = (float) (major * Math.sin(u)) + minor * ny;
+                p[k + 2] = minor * nz;
+                n[k] = nx;
+                n[k + 1] = ny;
+                n[k + 2] = nz;
+                cd[k] = (float) (0.5 + 0.5 * Math.cos(u));
+                cd[k + 1] = (float) (0.5 + 0.5 * Math.sin(v));
+                cd[k + 2] = 0.8f;
+            }
+        }
+        int[] idx = new int[4 * points];
+        int[] counts = new int[points];
+        for (int i = 0, f = 0; i < rings; i++) {
+            for (int j = 0; j < sides; j++, f++) {
+                int a = i * sides + j;
+                int b = ((i + 1) % rings) * sides + j;
+                int c = ((i + 1) % rings) * sides + (j + 1) % sides;
+                int d = i * sides + (j + 1) % sides;
+                idx[4 * f] = a;
+                idx[4 * f + 1] = b;
+                idx[4 * f + 2] = c;
+                idx[4 * f + 3] = d;
+                counts[f] = 4;
+            }
+        }
+        return Mesh.builder().positions(p).indices(idx).faceCounts(counts).name("torus")
+                .attribute(Attribute.ofFloats("N", AttributeOwner.POINT, 3, n))
+                .attribute(Attribute.ofFloats("Cd", AttributeOwner.POINT, 3, cd))
+                .build();
+    }
+}
