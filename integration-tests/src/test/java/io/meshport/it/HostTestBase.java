@@ -1,0 +1,25 @@
+package io.meshport.it;
+
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.osgi.framework.Constants;
+
+/**
+ * Gives the test probe explicit imports. Pax Exam's default is {@code DynamicImport-Package: *}, and
+ * fifty threads loading the first class of a package at once through a dynamic import raced in Felix
+ * (ClassNotFoundException for io.meshport.mesh.Mesh); packages wired at resolve time have no such
+ * race. The rest (test runner, Pax Exam) still comes through the dynamic import.
+ */
+public abstract class HostTestBase {
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
+                "io.meshport.client", "io.meshport.mesh", "io.meshport.session", "io.meshport.listener",
+                "io.meshport.protocol", "io.meshport.codec", "org.joml", "org.joml.primitives",
+                "com.fasterxml.jackson.core", "com.fasterxml.jackson.core.type", "com.fasterxml.jackson.databind",
+                "com.fasterxml.jackson.dataformat.cbor", "com.fasterxml.jackson.dataformat.cbor.databind",
+                "org.osgi.framework", "javax.inject"));
+        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*"); // what the test runner itself needs
+        return probe;
+    }
+}
