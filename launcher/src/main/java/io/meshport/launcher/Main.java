@@ -41,7 +41,7 @@ public final class Main {
 
     private final PrintStream out;
 
-    private Main(PrintStream out) {
+    Main(PrintStream out) {
         this.out = out;
     }
 

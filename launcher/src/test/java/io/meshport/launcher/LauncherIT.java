@@ -1,0 +1,197 @@
+package io.meshport.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.meshport.client.MeshportClient;
+import io.meshport.mesh.AttributeOwner;
+import io.meshport.mesh.Mesh;
+
+/**
+ * The launcher's host, started from the assembled distribution as {@code ./meshport host} does, and
+ * the command line's {@code send} and {@code demo} against it.
+ */
+class LauncherIT {
+    private static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    static Path data;
+
+    private static EmbeddedHost host;
+    private static InetSocketAddress address;
+
+    @BeforeAll
+    static void startHost() throws Exception {
+        host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(0));
+        address = host.awaitListener(20_000);
+    }
+
+    @AfterAll
+    static void stopHost() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void theMeshportBundlesRunFromDeploy() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var s = Files.list(data.resolve("deploy"))) {
+            s.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        for (String part : new String[] {"api", "session-store", "mesh-builder", "codecs", "listener", "joml-primitives"}) {
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("meshport-" + part + "-") && n.endsWith(".jar")), part + " in " + names);
+        }
+        assertTrue(address.getAddress().isLoopbackAddress());
+    }
+
+    @Test
+    void syncDeployReplacesOlderJarsAndOtherVersionsButLeavesForeignJars(@TempDir Path tmp) throws IOException {
+        Path built = Files.createDirectories(tmp.resolve("built"));
+        Path deploy = Files.createDirectories(tmp.resolve("deploy"));
+        Files.writeString(built.resolve("meshport-listener-0.2.0.jar"), "new");
+        Files.writeString(deploy.resolve("meshport-listener-0.1.0.jar"), "old version");
+        Files.writeString(deploy.resolve("thirdparty-ply-1.0.jar"), "not ours");
+        EmbeddedHost.syncDeploy(built, deploy);
+        assertEquals("new", Files.readString(deploy.resolve("meshport-listener-0.2.0.jar")));
+        assertTrue(Files.notExists(deploy.resolve("meshport-listener-0.1.0.jar")));
+        assertTrue(Files.exists(deploy.resolve("thirdparty-ply-1.0.jar")));
+        Files.writeString(deploy.resolve("meshport-listener-0.2.0.jar"), "edited in place, newer");
+        EmbeddedHost.syncDeploy(built, deploy);
+        assertEquals("edited in place, newer", Files.readString(deploy.resolve("meshport-listener-0.2.0.jar")),
+                "a jar newer than the built one is left alone");
+    }
+
+    @Test
+    void theReadmesPythonSnippetWorksAgainstTheHost() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        Matcher m = Pattern.compile("## Push a triangle from Python.*?```python\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README has the Python snippet");
+        String snippet = m.group(1);
+        assertEquals(Files.readString(ROOT.resolve("samples/python/push_triangle.py")), snippet,
+                "the README shows samples/python/push_triangle.py as it is");
+        String out = python(ROOT.resolve("samples/python/push_triangle.py"));
+        assertTrue(out.contains("stored geo/triangle version"), out);
+        assertTrue(out.contains("read back [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0] indices [0, 1, 2]"), out);
+        try (MeshportClient c = MeshportClient.connect("127.0.0.1", address.getPort())) {
+            Mesh tri = c.getMesh("geo/triangle").mesh();
+            assertEquals(3, tri.pointCount());
+            assertEquals(1, tri.faceCount());
+        }
+    }
+
+    private String python(Path script) throws Exception {
+        String python = findPython();
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString()).redirectErrorStream(true);
+        pb.environment().put("MESHPORT_PORT", String.valueOf(address.getPort()));
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the Python example did not finish in 60 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /** Debian's python3 with cbor2 (CI installs python3-cbor2), or -Dmeshport.python. */
+    private static String findPython() throws Exception {
+        List<String> candidates = new ArrayList<>();
+        String configured = System.getProperty("meshport.python");
+        if (configured != null) {
+            candidates.add(configured);
+        }
+        candidates.add("/usr/bin/python3");
+        candidates.add("python3");
+        for (String c : candidates) {
+            try {
+                Process p = new ProcessBuilder(c, "-c", "import cbor2").redirectErrorStream(true).start();
+                if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return c;
+                }
+            } catch (IOException e) {
+                // not there
+            }
+        }
+        throw new AssertionError("no python3 with cbor2 found; install Debian's python3-cbor2 (apt-get install python3-cbor2)");
+    }
+
+    @Test
+    void sendPushesAnObjWithPolygonsUvAndNormals(@TempDir Path tmp) throws Exception {
+        Path obj = tmp.resolve("quad-and-tri.obj");
+        Files.writeString(obj, String.join("\n",
+                "# a quad and a triangle sharing an edge",
+                "v 0 0 0", "v 1 0 0", "v 1 1 0", "v 0 1 0", "v 2 0.5 0",
+                "vt 0 0", "vt 1 0", "vt 1 1", "vt 0 1", "vt 1 0.5",
+                "vn 0 0 1",
+                "f 1/1/1 2/2/1 3/3/1 4/4/1",
+                "f 2/2/1 5/5/1 3/3/1", ""));
+        String out = run("send", obj.toString(), "--key", "files/quad-and-tri", "--port", String.valueOf(address.getPort()));
+        assertTrue(out.contains("put files/quad-and-tri: version"), out);
+        try (MeshportClient c = MeshportClient.connect("127.0.0.1", address.getPort())) {
+            Mesh m = c.getMesh("files/quad-and-tri").mesh();
+            assertEquals(5, m.pointCount());
+            assertEquals(2, m.faceCount());
+            assertEquals(7, m.vertexCount());
+            assertEquals(3, m.triangleCount());
+            assertEquals(4, m.faceVertexCount(0));
+            assertEquals(AttributeOwner.VERTEX, m.attribute("uv").owner());
+            assertEquals(0.5f, m.attribute("uv").getFloat(5, 1));
+            assertEquals(1f, m.attribute("N").getFloat(6, 2));
+            assertEquals("quad-and-tri.obj", m.name());
+        }
+    }
+
+    @Test
+    void sendExplainsWhatIsWrong(@TempDir Path tmp) throws Exception {
+        Path obj = tmp.resolve("bad.obj");
+        Files.writeString(obj, "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 7\n");
+        Main.UsageException usage = org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class,
+                () -> run("send", tmp.resolve("missing.obj").toString(), "--key", "k", "--port", "1"));
+        assertTrue(usage.getMessage().contains("no file"), usage.getMessage());
+        io.meshport.protocol.MeshportException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.meshport.protocol.MeshportException.class,
+                () -> run("send", obj.toString(), "--key", "files/bad", "--port", String.valueOf(address.getPort())));
+        assertEquals(io.meshport.protocol.ErrorCode.INVALID_MESH, refused.code());
+        assertTrue(refused.getMessage().contains("indices[2] = 6 is out of range [0, 3)"), refused.getMessage());
+    }
+
+    @Test
+    void demoRunsItsOwnHostAndSucceeds() throws Exception {
+        String out = run("demo");
+        assertTrue(out.contains("identical positions, indices, face counts, N and Cd"), out);
+        assertTrue(out.contains("demo done"), out);
+        assertNotNull(host.listenerAddress(), "the test host is unaffected");
+    }
+
+    private static String run(String... args) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            code = new Main(out).run(args);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        return text;
+    }
+}
