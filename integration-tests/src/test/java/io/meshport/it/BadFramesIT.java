@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.inject.Inject;
 
 import org.junit.After;
 import org.junit.Before;
@@ -26,10 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import io.meshport.client.MeshportClient;
-import io.meshport.listener.ListenerStatus;
 import io.meshport.mesh.Mesh;
 import io.meshport.session.SessionEntry;
-import io.meshport.session.SessionStore;
 
 /**
  * Garbage, oversize and truncated frames each get their error and cost only their own connection:
@@ -39,12 +36,6 @@ import io.meshport.session.SessionStore;
 @ExamReactorStrategy(PerClass.class)
 public class BadFramesIT extends HostTestBase {
     private static final int MAX_FRAME = 1024 * 1024;
-
-    @Inject
-    private ListenerStatus listener;
-
-    @Inject
-    private SessionStore store;
 
     private MeshportClient good;
     private Thread streamer;
@@ -61,7 +52,7 @@ public class BadFramesIT extends HostTestBase {
 
     @Before
     public void storeSomethingAndStartStreaming() {
-        good = MeshportClient.connect("127.0.0.1", listener.address().getPort());
+        good = MeshportClient.connect("127.0.0.1", port());
         keep = Meshes.random(1000, 2000, 7);
         keepVersion = good.put("keep/mesh", keep).version();
         streamer = new Thread(() -> {
@@ -96,10 +87,6 @@ public class BadFramesIT extends HostTestBase {
         assertEquals(keep, kept.value().value());
         assertEquals(keep, good.getMesh("keep/mesh").mesh());
         good.close();
-    }
-
-    private int port() {
-        return listener.address().getPort();
     }
 
     @Test

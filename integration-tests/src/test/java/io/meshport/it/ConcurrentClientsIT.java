@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -24,9 +23,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import io.meshport.client.MeshportClient;
 import io.meshport.client.PutResult;
-import io.meshport.listener.ListenerStatus;
 import io.meshport.mesh.Mesh;
-import io.meshport.session.SessionStore;
 
 /** Fifty clients at once, each putting and getting meshes, all succeed. */
 @RunWith(PaxExam.class)
@@ -35,12 +32,6 @@ public class ConcurrentClientsIT extends HostTestBase {
     private static final int CLIENTS = 50;
     private static final int ROUNDS = 20;
 
-    @Inject
-    private ListenerStatus listener;
-
-    @Inject
-    private SessionStore store;
-
     @Configuration
     public Option[] config() {
         return HostOptions.host();
@@ -48,7 +39,7 @@ public class ConcurrentClientsIT extends HostTestBase {
 
     @Test
     public void fiftyClientsPutAndGetWithoutError() throws Exception {
-        int port = listener.address().getPort();
+        int port = port();
         long before = store.currentVersion();
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         CountDownLatch start = new CountDownLatch(1);

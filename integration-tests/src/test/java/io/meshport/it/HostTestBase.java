@@ -1,16 +1,39 @@
 package io.meshport.it;
 
+import javax.inject.Inject;
+
 import org.ops4j.pax.exam.ProbeBuilder;
 import org.ops4j.pax.exam.TestProbeBuilder;
 import org.osgi.framework.Constants;
 
+import io.meshport.client.MeshportClient;
+import io.meshport.listener.ListenerStatus;
+import io.meshport.session.SessionStore;
+
 /**
- * Gives the test probe explicit imports. Pax Exam's default is {@code DynamicImport-Package: *}, and
+ * What every host test shares: the listener and the session, injected, and a client connected to
+ * the listener. It also gives the test probe explicit imports. Pax Exam's default is {@code DynamicImport-Package: *}, and
  * fifty threads loading the first class of a package at once through a dynamic import raced in Felix
  * (ClassNotFoundException for io.meshport.mesh.Mesh); packages wired at resolve time have no such
  * race. The rest (test runner, Pax Exam) still comes through the dynamic import.
  */
 public abstract class HostTestBase {
+    @Inject
+    protected ListenerStatus listener;
+
+    @Inject
+    protected SessionStore store;
+
+    /** @return the listener's port */
+    protected int port() {
+        return listener.address().getPort();
+    }
+
+    /** @return a client connected to the host, without token */
+    protected MeshportClient connect() {
+        return MeshportClient.connect("127.0.0.1", port());
+    }
+
     @ProbeBuilder
     public TestProbeBuilder probe(TestProbeBuilder probe) {
         probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",

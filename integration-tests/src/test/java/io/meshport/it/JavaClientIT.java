@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -30,7 +29,6 @@ import io.meshport.client.MeshportClientException;
 import io.meshport.client.PutResult;
 import io.meshport.client.Watch;
 import io.meshport.client.WatchEvent;
-import io.meshport.listener.ListenerStatus;
 import io.meshport.mesh.Mesh;
 import io.meshport.protocol.ErrorCode;
 
@@ -38,16 +36,10 @@ import io.meshport.protocol.ErrorCode;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class JavaClientIT extends HostTestBase {
-    @Inject
-    private ListenerStatus listener;
 
     @Configuration
     public Option[] config() {
         return HostOptions.host();
-    }
-
-    private MeshportClient connect() {
-        return MeshportClient.connect("127.0.0.1", listener.address().getPort());
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Locale;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -21,20 +20,13 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.meshport.client.MeshEntry;
 import io.meshport.client.MeshportClient;
 import io.meshport.client.PutResult;
-import io.meshport.listener.ListenerStatus;
 import io.meshport.mesh.Mesh;
 import io.meshport.session.SessionEntry;
-import io.meshport.session.SessionStore;
 
 /** A million-point, two-million-triangle mesh goes in through the Java client and comes back identical. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class MeshRoundTripIT extends HostTestBase {
-    @Inject
-    private ListenerStatus listener;
-
-    @Inject
-    private SessionStore store;
 
     @Configuration
     public Option[] config() {
@@ -44,7 +36,7 @@ public class MeshRoundTripIT extends HostTestBase {
     @Test
     public void millionPointMeshComesBackIdentical() {
         Mesh mesh = Meshes.random(1_000_000, 2_000_000, 42);
-        try (MeshportClient c = MeshportClient.connect("127.0.0.1", listener.address().getPort())) {
+        try (MeshportClient c = MeshportClient.connect("127.0.0.1", port())) {
             long best = Long.MAX_VALUE;
             long first = 0;
             PutResult r = null;

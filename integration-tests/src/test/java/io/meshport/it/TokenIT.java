@@ -9,7 +9,6 @@ import static org.junit.Assert.fail;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -22,9 +21,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
 import io.meshport.client.MeshportClientException;
-import io.meshport.listener.ListenerStatus;
 import io.meshport.protocol.ErrorCode;
-import io.meshport.session.SessionStore;
 
 /** With a token set, nothing is accepted before a hello that carries it. */
 @RunWith(PaxExam.class)
@@ -32,19 +29,9 @@ import io.meshport.session.SessionStore;
 public class TokenIT extends HostTestBase {
     private static final String TOKEN = "s3cret-token";
 
-    @Inject
-    private ListenerStatus listener;
-
-    @Inject
-    private SessionStore store;
-
     @Configuration
     public Option[] config() {
         return HostOptions.host("token", TOKEN);
-    }
-
-    private int port() {
-        return listener.address().getPort();
     }
 
     private static Map<String, Object> msg(Object... kv) {

@@ -25,8 +25,6 @@ final class NumericSink extends OutputStream {
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle DOUBLE_LE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle DOUBLE_BE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
 
     private final String field;
     private final TypedArray type;
@@ -145,77 +143,58 @@ final class NumericSink extends OutputStream {
     }
 
     private float asFloat(byte[] b, int p, int index) {
-        boolean le = type.order() == ByteOrder.LITTLE_ENDIAN;
-        switch (type) {
-            case UINT8:
-            case UINT8_CLAMPED: return b[p] & 0xff;
-            case SINT8: return b[p];
-            case UINT16_LE:
-            case UINT16_BE: return (short) (le ? SHORT_LE : SHORT_BE).get(b, p) & 0xffff;
-            case SINT16_LE:
-            case SINT16_BE: return (short) (le ? SHORT_LE : SHORT_BE).get(b, p);
-            case UINT32_LE:
-            case UINT32_BE: return (float) ((int) (le ? INT_LE : INT_BE).get(b, p) & 0xffffffffL);
-            case SINT32_LE:
-            case SINT32_BE: return (int) (le ? INT_LE : INT_BE).get(b, p);
-            case UINT64_LE:
-            case UINT64_BE: {
-                long v = (long) (le ? LONG_LE : LONG_BE).get(b, p);
-                return v >= 0 ? (float) v : (float) (v >>> 1) * 2f;
+        if (type.floating()) {
+            double d = floating(b, p);
+            float f = (float) d;
+            if (finiteOnly && Float.isInfinite(f) && Double.isFinite(d)) {
+                throw new InvalidMeshException(field + "[" + index + "] = " + d + " does not fit in float32");
             }
-            case SINT64_LE:
-            case SINT64_BE: return (long) (le ? LONG_LE : LONG_BE).get(b, p);
-            case FLOAT16_LE:
-            case FLOAT16_BE: return Cbor.halfToFloat((short) (le ? SHORT_LE : SHORT_BE).get(b, p));
-            case FLOAT64_LE:
-            case FLOAT64_BE: {
-                double d = (double) (le ? DOUBLE_LE : DOUBLE_BE).get(b, p);
-                float f = (float) d;
-                if (finiteOnly && Float.isInfinite(f) && Double.isFinite(d)) {
-                    throw new InvalidMeshException(field + "[" + index + "] = " + d + " does not fit in float32");
-                }
-                return f;
-            }
-            default: throw new IllegalStateException(type.name());
+            return f;
         }
+        long v = integer(b, p);
+        if (v < 0 && size == 8 && !type.signed()) {
+            return (float) (v >>> 1) * 2f; // a uint64 above 2^63
+        }
+        return v;
     }
 
     private int asInt(byte[] b, int p, int index) {
+        if (type.floating()) {
+            return integral(floating(b, p), index);
+        }
+        long v = integer(b, p);
+        if (v != (int) v || (v < 0 && size == 8 && !type.signed())) {
+            throw new InvalidMeshException(field + "[" + index + "] = "
+                    + (type.signed() ? Long.toString(v) : Long.toUnsignedString(v)) + " does not fit in int32");
+        }
+        return (int) v;
+    }
+
+    /** An integer element, sign- or zero-extended (a uint64 keeps its 64 bits). */
+    private long integer(byte[] b, int p) {
         boolean le = type.order() == ByteOrder.LITTLE_ENDIAN;
-        switch (type) {
-            case UINT8:
-            case UINT8_CLAMPED: return b[p] & 0xff;
-            case SINT8: return b[p];
-            case UINT16_LE:
-            case UINT16_BE: return (short) (le ? SHORT_LE : SHORT_BE).get(b, p) & 0xffff;
-            case SINT16_LE:
-            case SINT16_BE: return (short) (le ? SHORT_LE : SHORT_BE).get(b, p);
-            case UINT64_LE:
-            case UINT64_BE: {
-                long v = (long) (le ? LONG_LE : LONG_BE).get(b, p);
-                if (v < 0 || v > Integer.MAX_VALUE) {
-                    throw new InvalidMeshException(field + "[" + index + "] = " + Long.toUnsignedString(v) + " does not fit in int32");
-                }
-                return (int) v;
+        boolean signed = type.signed();
+        switch (size) {
+            case 1: return signed ? b[p] : b[p] & 0xff;
+            case 2: {
+                short v = (short) (le ? SHORT_LE : SHORT_BE).get(b, p);
+                return signed ? v : v & 0xffff;
             }
-            case SINT64_LE:
-            case SINT64_BE: {
-                long v = (long) (le ? LONG_LE : LONG_BE).get(b, p);
-                if (v != (int) v) {
-                    throw new InvalidMeshException(field + "[" + index + "] = " + v + " does not fit in int32");
-                }
-                return (int) v;
+            case 4: {
+                int v = (int) (le ? INT_LE : INT_BE).get(b, p);
+                return signed ? v : v & 0xffffffffL;
             }
-            case FLOAT16_LE:
-            case FLOAT16_BE:
-                return integral(Cbor.halfToFloat((short) (le ? SHORT_LE : SHORT_BE).get(b, p)), index);
-            case FLOAT32_LE:
-            case FLOAT32_BE:
-                return integral(Float.intBitsToFloat((int) (le ? INT_LE : INT_BE).get(b, p)), index);
-            case FLOAT64_LE:
-            case FLOAT64_BE:
-                return integral((double) (le ? DOUBLE_LE : DOUBLE_BE).get(b, p), index);
-            default: throw new IllegalStateException(type.name());
+            default: return (long) (le ? LONG_LE : LONG_BE).get(b, p);
+        }
+    }
+
+    /** A float element (half, single or double precision). */
+    private double floating(byte[] b, int p) {
+        boolean le = type.order() == ByteOrder.LITTLE_ENDIAN;
+        switch (size) {
+            case 2: return Cbor.halfToFloat((short) (le ? SHORT_LE : SHORT_BE).get(b, p));
+            case 4: return Float.intBitsToFloat((int) (le ? INT_LE : INT_BE).get(b, p));
+            default: return Double.longBitsToDouble((long) (le ? LONG_LE : LONG_BE).get(b, p));
         }
     }
 
