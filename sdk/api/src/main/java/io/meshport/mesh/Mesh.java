@@ -474,22 +474,28 @@ public final class Mesh {
         }
 
         private static float[] checkPositions(float[] p) {
+            // One branch-free pass: x - x is 0 for a finite x and NaN otherwise, so the sum turns NaN
+            // at the first non-finite value; the offender is looked for only when there is one.
+            float finite = 0;
             float minX = Float.POSITIVE_INFINITY, minY = minX, minZ = minX;
             float maxX = Float.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
             for (int i = 0; i < p.length; i += 3) {
                 float x = p[i], y = p[i + 1], z = p[i + 2];
-                // x - x is 0 for finite x and NaN for NaN and infinities: one test for all three.
-                if (Float.isNaN((x - x) + (y - y) + (z - z))) {
-                    int bad = !Float.isFinite(x) ? i : !Float.isFinite(y) ? i + 1 : i + 2;
-                    throw new InvalidMeshException("positions[" + bad + "] is " + p[bad]
-                            + " (point " + (bad / 3) + "); positions must be finite");
+                finite += (x - x) + (y - y) + (z - z);
+                minX = x < minX ? x : minX;
+                minY = y < minY ? y : minY;
+                minZ = z < minZ ? z : minZ;
+                maxX = x > maxX ? x : maxX;
+                maxY = y > maxY ? y : maxY;
+                maxZ = z > maxZ ? z : maxZ;
+            }
+            if (Float.isNaN(finite)) {
+                for (int i = 0; i < p.length; i++) {
+                    if (!Float.isFinite(p[i])) {
+                        throw new InvalidMeshException("positions[" + i + "] is " + p[i] + " (point " + (i / 3)
+                                + "); positions must be finite");
+                    }
                 }
-                minX = Math.min(minX, x);
-                minY = Math.min(minY, y);
-                minZ = Math.min(minZ, z);
-                maxX = Math.max(maxX, x);
-                maxY = Math.max(maxY, y);
-                maxZ = Math.max(maxZ, z);
             }
             if (p.length == 0) {
                 return new float[6];
@@ -498,10 +504,18 @@ public final class Mesh {
         }
 
         private static void checkIndices(int[] idx, int points) {
-            for (int i = 0; i < idx.length; i++) {
-                if (Integer.compareUnsigned(idx[i], points) >= 0) {
-                    throw new InvalidMeshException("indices[" + i + "] = " + idx[i] + " is out of range [0, "
-                            + points + ")");
+            // Negative for an index below 0 or at or above points: OR-reduced without branches.
+            int last = points - 1;
+            int bad = 0;
+            for (int i : idx) {
+                bad |= (last - i) | i;
+            }
+            if (bad < 0) {
+                for (int i = 0; i < idx.length; i++) {
+                    if (Integer.compareUnsigned(idx[i], points) >= 0) {
+                        throw new InvalidMeshException("indices[" + i + "] = " + idx[i] + " is out of range [0, "
+                                + points + ")");
+                    }
                 }
             }
         }
