@@ -218,10 +218,13 @@ public final class EmbeddedHost implements AutoCloseable {
      * Waits for the listener to accept connections.
      *
      * @param timeoutMs how long to wait
-     * @return where it listens
+     * @return where it listens, or null when the host was stopped meanwhile (from the shell, say)
      * @throws IllegalStateException when it did not start in time
      */
     public InetSocketAddress awaitListener(long timeoutMs) {
+        if (!running()) {
+            return null;
+        }
         BundleContext ctx = framework.getBundleContext();
         CountDownLatch up = new CountDownLatch(1);
         ServiceListener l = e -> {
@@ -237,7 +240,15 @@ public final class EmbeddedHost implements AutoCloseable {
         try {
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (true) {
-                InetSocketAddress a = listenerAddress();
+                InetSocketAddress a;
+                try {
+                    a = listenerAddress();
+                } catch (IllegalStateException e) {
+                    if (!running()) {
+                        return null; // stopped while we waited
+                    }
+                    throw e;
+                }
                 if (a != null) {
                     return a;
                 }
@@ -251,13 +262,25 @@ public final class EmbeddedHost implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
         } finally {
-            ctx.removeServiceListener(l);
+            try {
+                ctx.removeServiceListener(l);
+            } catch (IllegalStateException e) {
+                // the framework stopped
+            }
         }
+    }
+
+    /** @return true while the framework is starting or running */
+    public boolean running() {
+        return (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0;
     }
 
     /** @return where the listener listens now, or null when it is not running */
     public InetSocketAddress listenerAddress() {
         BundleContext ctx = framework.getBundleContext();
+        if (ctx == null) {
+            return null;
+        }
         // getAll...: the launcher's class path has its own copy of the API, so the framework would
         // hide the reference from the system bundle as "not assignable".
         ServiceReference<?>[] refs;

@@ -107,7 +107,9 @@ public final class Main {
         EmbeddedHost host = EmbeddedHost.start(o);
         Runtime.getRuntime().addShutdownHook(new Thread(host::close, "meshport-shutdown"));
         try {
-            host.awaitListener(15_000);
+            if (host.awaitListener(15_000) == null) {
+                return 0; // stopped from the shell before the listener came up
+            }
         } catch (IllegalStateException e) {
             System.err.println("meshport: " + e.getMessage());
             host.close();
@@ -154,6 +156,9 @@ public final class Main {
         EmbeddedHost host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(port));
         try {
             InetSocketAddress addr = host.awaitListener(15_000);
+            if (addr == null) {
+                throw new IllegalStateException("the demo host stopped before it listened");
+            }
             out.printf(Locale.ROOT, "  host started in %.2f s, listening on %s%n", host.secondsSinceStart(), EmbeddedHost.describe(addr));
             try (MeshportClient c = MeshportClient.connect(ClientOptions.of(addr.getHostString(), addr.getPort()).withClientName("demo"))) {
                 out.println("  connected: session " + c.hostInfo().session() + ", codecs " + c.hostInfo().codecs());
