@@ -73,7 +73,9 @@ final class RequestHandler {
                 id = m.uint("id", true, 0);
             }
         } catch (MeshportException e) {
-            fail(c, null, null, e);
+            // The client sent an id and waits for a reply, but this one cannot be echoed: answer
+            // without id (as for frame-level errors) rather than only logging it.
+            c.send(Replies.error(null, e.code(), e.getMessage(), e.detail()));
             return;
         }
         Request r = null;
@@ -186,8 +188,9 @@ final class RequestHandler {
             default:
                 break; // ping has no fields; unknown ops are refused after authentication
         }
-        if (r.ifVersion != SessionStore.ANY_VERSION && r.ifVersion < 0) {
-            // Above 2^63: no key can be at that version, which is what Long.MAX_VALUE says too.
+        if (r.ifVersion < 0 && m.valueStart("ifVersion") >= 0 && !m.isNull("ifVersion")) {
+            // Above 2^63 (2^64 - 1 included, whose bits are those of ANY_VERSION): no key can be at
+            // that version, which is what Long.MAX_VALUE says too.
             r.ifVersion = Long.MAX_VALUE;
         }
         return r;
