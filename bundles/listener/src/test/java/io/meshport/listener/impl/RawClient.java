@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -91,6 +93,120 @@ final class RawClient implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
     }
+
+    // ---------------------------------------------------------------- helpers added for the protocol tests
+
+    /** A value that is already encoded CBOR, written as it is by {@link #encode}. */
+    static final class Enc {
+        final byte[] bytes;
+
+        Enc(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    /** Events read while looking for a reply, oldest first. */
+    final Deque<Map<Object, Object>> events = new ArrayDeque<>();
+
+    /**
+     * Encodes a message: a definite map of text keys and values written by
+     * {@link CborWriter#value(Object)} ({@link Enc} values are copied as they are).
+     */
+    static byte[] encode(Object... kv) {
+        if (kv.length % 2 != 0) {
+            throw new IllegalArgumentException("key/value pairs expected");
+        }
+        CborWriter w = new CborWriter();
+        w.mapHeader(kv.length / 2);
+        for (int i = 0; i < kv.length; i += 2) {
+            w.text((String) kv[i]);
+            Object v = kv[i + 1];
+            if (v instanceof Enc) {
+                w.raw(((Enc) v).bytes, 0, ((Enc) v).bytes.length);
+            } else {
+                w.value(v);
+            }
+        }
+        return w.toByteArray();
+    }
+
+    /** @return the bytes of a frame (length prefix and body) */
+    static byte[] framed(byte[] body) {
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    /** Sends a message built by {@link #encode}. */
+    RawClient msg(Object... kv) throws IOException {
+        return frame(encode(kv));
+    }
+
+    /** Sends a message that has an integer "id" and reads the reply to it (events met are kept in {@link #events}). */
+    Map<Object, Object> call(Object... kv) throws IOException {
+        Long id = null;
+        for (int i = 0; i < kv.length; i += 2) {
+            if ("id".equals(kv[i])) {
+                id = ((Number) kv[i + 1]).longValue();
+            }
+        }
+        if (id == null) {
+            throw new IllegalArgumentException("call needs an id");
+        }
+        msg(kv);
+        return reply(id);
+    }
+
+    /**
+     * Reads frames until the reply with this id; events on the way are kept. Any other frame (a reply
+     * with another id, bye, an error without id) is a failure: replies come in order.
+     */
+    Map<Object, Object> reply(long id) throws IOException {
+        for (int i = 0; i < 100_000; i++) {
+            Map<Object, Object> f = read();
+            if ("event".equals(f.get("op"))) {
+                events.add(f);
+                continue;
+            }
+            if (!Long.valueOf(id).equals(f.get("id"))) {
+                throw new AssertionError("expected the reply to id " + id + ", got " + f);
+            }
+            return f;
+        }
+        throw new AssertionError("no reply to id " + id + " among 100000 frames");
+    }
+
+    /** @return the next event: one kept by {@link #reply}, else the next frame, which must be an event */
+    Map<Object, Object> event() throws IOException {
+        Map<Object, Object> e = events.poll();
+        if (e == null) {
+            e = read();
+        }
+        if (!"event".equals(e.get("op"))) {
+            throw new AssertionError("expected an event, got " + e);
+        }
+        return e;
+    }
+
+    /** Writes bytes in pieces of {@code chunk} bytes, sleeping {@code sleepMs} between them. */
+    RawClient slowly(byte[] b, int chunk, long sleepMs) throws IOException {
+        for (int i = 0; i < b.length; i += chunk) {
+            out.write(b, i, Math.min(chunk, b.length - i));
+            out.flush();
+            if (sleepMs > 0) {
+                try {
+                    Thread.sleep(sleepMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+        }
+        return this;
+    }
+
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
 
     static Map<?, ?> error(Map<Object, Object> reply) {
         return (Map<?, ?>) reply.get("error");
