@@ -38,7 +38,7 @@ public abstract class HostTestBase {
     public TestProbeBuilder probe(TestProbeBuilder probe) {
         probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
                 "io.meshport.client", "io.meshport.mesh", "io.meshport.session", "io.meshport.listener",
-                "io.meshport.protocol", "io.meshport.codec", "org.joml", "org.joml.primitives",
+                "io.meshport.protocol", "io.meshport.codec", "io.meshport.node", "org.joml", "org.joml.primitives",
                 "com.fasterxml.jackson.core", "com.fasterxml.jackson.core.type", "com.fasterxml.jackson.databind",
                 "com.fasterxml.jackson.dataformat.cbor", "com.fasterxml.jackson.dataformat.cbor.databind",
                 "org.osgi.framework", "javax.inject"));

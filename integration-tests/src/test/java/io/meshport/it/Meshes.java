@@ -40,4 +40,39 @@ final class Meshes {
                 .attribute(Attribute.ofInts("faceId", AttributeOwner.FACE, 1, id))
                 .build();
     }
+
+    /**
+     * @param n quads along each side
+     * @param height the z of every point
+     * @return a flat n by n grid of quads (faceCounts 4) over [0, n] squared, with a point colour Cd
+     */
+    static Mesh grid(int n, float height) {
+        int side = n + 1;
+        float[] p = new float[3 * side * side];
+        float[] cd = new float[3 * side * side];
+        for (int y = 0, i = 0; y < side; y++) {
+            for (int x = 0; x < side; x++, i += 3) {
+                p[i] = x;
+                p[i + 1] = y;
+                p[i + 2] = height;
+                cd[i] = (float) x / n;
+                cd[i + 1] = (float) y / n;
+                cd[i + 2] = 0.5f;
+            }
+        }
+        int[] idx = new int[4 * n * n];
+        int[] counts = new int[n * n];
+        for (int y = 0, f = 0; y < n; y++) {
+            for (int x = 0; x < n; x++, f++) {
+                int a = y * side + x;
+                idx[4 * f] = a;
+                idx[4 * f + 1] = a + 1;
+                idx[4 * f + 2] = a + side + 1;
+                idx[4 * f + 3] = a + side;
+                counts[f] = 4;
+            }
+        }
+        return Mesh.builder().positions(p).indices(idx).faceCounts(counts)
+                .attribute(Attribute.ofFloats("Cd", AttributeOwner.POINT, 3, cd)).build();
+    }
 }

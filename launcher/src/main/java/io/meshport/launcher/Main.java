@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -35,7 +36,11 @@ public final class Main {
             "  send  FILE.obj --key K [--host H] [--port P] [--token-file F]",
             "        push a mesh file into a running host's session",
             "  demo  [--port P]",
-            "        start a host in this process, push a generated mesh over the socket, read it back",
+            "        start a host in this process, push a generated mesh over the socket, read it back,",
+            "        scatter points on it with a node, push a changed mesh and see the node re-cook",
+            "  bench scatter [--quick] [--json FILE]",
+            "        the scatter node cooking in a host against NumPy (trimesh's algorithm) in the same run;",
+            "        --quick: small sizes, seconds; the figures go to FILE (default launcher/target/bench-scatter.json)",
             "",
             "defaults: port " + Protocol.DEFAULT_PORT + ", bind " + Protocol.DEFAULT_BIND + ", data directory data/ in the checkout");
 
@@ -82,6 +87,8 @@ public final class Main {
                 return send(a);
             case "demo":
                 return demo(a);
+            case "bench":
+                return bench(a);
             default:
                 throw new UsageException("unknown command '" + args[0] + "'");
         }
@@ -197,7 +204,7 @@ public final class Main {
                     ev.append(ev.length() == 0 ? "" : ", ").append(e.change()).append(' ').append(e.key()).append(" v").append(e.version());
                 }
                 out.println("  watch demo/ saw: " + ev);
-                if (!same || seen.size() < 3) {
+                if (!same || seen.size() < 3 || !scatterDemo(host, c)) {
                     out.println("demo FAILED");
                     return 1;
                 }
@@ -210,7 +217,77 @@ public final class Main {
         return 0;
     }
 
-    private static void deleteTree(Path dir) {
+    private int bench(Args a) throws Exception {
+        String which = a.positional("BENCHMARK");
+        if (!which.equals("scatter")) {
+            throw new UsageException("unknown benchmark '" + which + "'; there is: scatter");
+        }
+        boolean quick = a.flag("--quick");
+        Path json = a.has("--json") ? Paths.get(a.value("--json"))
+                : Paths.get(System.getProperty("meshport.root", "."), "launcher", "target", "bench-scatter.json");
+        a.noMore();
+        Path data = Files.createTempDirectory("meshport-bench-");
+        ScatterBench b = new ScatterBench(out, quick);
+        try {
+            b.run(data);
+        } finally {
+            deleteTree(data);
+        }
+        b.writeJson(json);
+        out.println("figures written to " + json.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    /**
+     * The node part of the demo: a scatter node on the torus, random then Poisson-disk, publishing its
+     * points to the session; then a changed torus is pushed and the node re-cooks by itself.
+     *
+     * @return true if every step did what it should
+     */
+    private boolean scatterDemo(EmbeddedHost host, MeshportClient c) throws InterruptedException {
+        HostNodes nodes = new HostNodes(host);
+        if (!nodes.awaitType("scatter", 10_000)) {
+            out.println("  no scatter node type in the host (is meshport-scatter-node deployed?)");
+            return false;
+        }
+        String s = (String) nodes.call("create", "/obj", "scatter", "scatter1");
+        nodes.call("setParm", s, "source", "demo/torus");
+        nodes.call("setParm", s, "count", 200_000);
+        nodes.call("setParm", s, "seed", 1);
+        nodes.call("setParm", s, "output", "demo/points");
+        Map<?, ?> r = (Map<?, ?>) nodes.call("cook", s);
+        out.printf(Locale.ROOT, "  node %s (scatter, random) on demo/torus: %d points in %.1f ms -> demo/points v%d%n",
+                s, r.get("points"), r.get("millis"), r.get("outputVersion"));
+        nodes.call("setParm", s, "method", "poisson");
+        nodes.call("setParm", s, "count", 20_000);
+        r = (Map<?, ?>) nodes.call("cook", s);
+        Map<?, ?> stats = (Map<?, ?>) r.get("stats");
+        out.printf(Locale.ROOT, "  same node, method poisson: %d points in %.1f ms, min spacing %.4f (%.2f of the target radius %.4f) -> v%d%n",
+                r.get("points"), r.get("millis"), stats.get("minSpacing"), stats.get("relativeSpacing"), stats.get("targetRadius"),
+                r.get("outputVersion"));
+        long before = ((Number) r.get("outputVersion")).longValue();
+        Mesh wider = Shapes.torus(256, 128, 3f, 0.6f);
+        PutResult p = c.put("demo/torus", wider);
+        out.printf(Locale.ROOT, "  pushed a wider torus to demo/torus -> version %d%n", p.version());
+        long until = System.currentTimeMillis() + 20_000;
+        Map<?, ?> n = (Map<?, ?>) nodes.call("node", s);
+        while (((Number) n.get("outputVersion")).longValue() <= before && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+            n = (Map<?, ?>) nodes.call("node", s);
+        }
+        if (((Number) n.get("outputVersion")).longValue() <= before) {
+            out.println("  the scatter node did not re-cook within 20 s: " + n.get("state") + " " + n.get("error"));
+            return false;
+        }
+        stats = (Map<?, ?>) n.get("stats");
+        MeshEntry points = c.getMesh("demo/points");
+        out.printf(Locale.ROOT, "  %s re-cooked by itself (cook %d, %.1f ms): %d points, min spacing %.4f (%.2f of %.4f) -> demo/points v%d%n",
+                s, n.get("cookCount"), n.get("lastCookMillis"), points.mesh().pointCount(), stats.get("minSpacing"),
+                stats.get("relativeSpacing"), stats.get("targetRadius"), points.version());
+        return points.mesh().pointCount() == 20_000 && points.version() == ((Number) n.get("outputVersion")).longValue();
+    }
+
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

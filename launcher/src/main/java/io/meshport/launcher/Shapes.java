@@ -62,4 +62,49 @@ final class Shapes {
                 .attribute(Attribute.ofFloats("Cd", AttributeOwner.POINT, 3, cd))
                 .build();
     }
+
+    /**
+     * A height field over the unit square, {@code side x side} points, two triangles per cell: smooth
+     * waves plus a small deterministic jitter, so that triangle areas differ and no two are coplanar;
+     * point colours {@code Cd}. {@code side = 1000} gives 1,000,000 points and 1,996,002 triangles.
+     *
+     * @param side points along each side, at least 2
+     * @return the mesh
+     */
+    static Mesh displacedGrid(int side) {
+        float[] p = new float[3 * side * side];
+        float[] cd = new float[3 * side * side];
+        double step = 1.0 / (side - 1);
+        long h = 0x9E3779B97F4A7C15L;
+        for (int j = 0, i = 0; j < side; j++) {
+            for (int k = 0; k < side; k++, i++) {
+                h = h * 6364136223846793005L + 1442695040888963407L;
+                double jitter = ((h >>> 11) * 0x1.0p-53 - 0.5) * 0.3 * step;
+                double x = k * step + (k > 0 && k < side - 1 ? jitter : 0);
+                double y = j * step;
+                double z = 0.05 * Math.sin(7 * x) * Math.cos(5 * y) + 0.01 * Math.sin(40 * x + 13 * y);
+                p[3 * i] = (float) x;
+                p[3 * i + 1] = (float) y;
+                p[3 * i + 2] = (float) z;
+                cd[3 * i] = (float) x;
+                cd[3 * i + 1] = (float) y;
+                cd[3 * i + 2] = (float) (0.5 + 5 * z);
+            }
+        }
+        int cells = side - 1;
+        int[] idx = new int[6 * cells * cells];
+        for (int j = 0, o = 0; j < cells; j++) {
+            for (int k = 0; k < cells; k++) {
+                int a = j * side + k, b = a + 1, c = a + side, d = c + 1;
+                idx[o++] = a;
+                idx[o++] = b;
+                idx[o++] = d;
+                idx[o++] = a;
+                idx[o++] = d;
+                idx[o++] = c;
+            }
+        }
+        return Mesh.builder().positions(p).indices(idx)
+                .attribute(Attribute.ofFloats("Cd", AttributeOwner.POINT, 3, cd)).build();
+    }
 }

@@ -59,10 +59,46 @@ class LauncherIT {
         try (var s = Files.list(data.resolve("deploy"))) {
             s.forEach(p -> names.add(p.getFileName().toString()));
         }
-        for (String part : new String[] {"api", "session-store", "mesh-builder", "codecs", "listener", "joml-primitives"}) {
+        for (String part : new String[] {"api", "session-store", "mesh-builder", "codecs", "listener", "joml-primitives",
+            "node-runtime", "scatter-node"}) {
             assertTrue(names.stream().anyMatch(n -> n.startsWith("meshport-" + part + "-") && n.endsWith(".jar")), part + " in " + names);
         }
         assertTrue(address.getAddress().isLoopbackAddress());
+    }
+
+    @Test
+    void theNodeGraphSurvivesAHostRestartInItsDataFolder(@TempDir Path own) throws Exception {
+        try (EmbeddedHost first = EmbeddedHost.start(new EmbeddedHost.Options().data(own).port(0))) {
+            assertNotNull(first.awaitListener(20_000));
+            HostNodes nodes = new HostNodes(first);
+            assertTrue(nodes.awaitType("scatter", 10_000));
+            String s = (String) nodes.call("create", "/obj", "scatter", "kept");
+            nodes.call("setParm", s, "count", 4321);
+            nodes.call("setParm", s, "method", "poisson");
+            nodes.call("setAutoCook", s, false);
+        }
+        assertTrue(Files.exists(own.resolve("nodes/graph.json")), "saved under the data folder");
+        try (EmbeddedHost second = EmbeddedHost.start(new EmbeddedHost.Options().data(own).port(0))) {
+            assertNotNull(second.awaitListener(20_000));
+            HostNodes nodes = new HostNodes(second);
+            assertTrue(nodes.awaitType("scatter", 10_000));
+            java.util.Map<?, ?> n = (java.util.Map<?, ?>) nodes.call("node", "/obj/kept");
+            assertEquals(4321L, ((java.util.Map<?, ?>) n.get("parms")).get("count"));
+            assertEquals("poisson", ((java.util.Map<?, ?>) n.get("parms")).get("method"));
+            assertEquals(false, n.get("autoCook"));
+        }
+    }
+
+    @Test
+    void theScatterBenchmarkProducesEveryFigureInItsQuickMode(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("scatter.json");
+        String out = run("bench", "scatter", "--quick", "--json", json.toString());
+        String text = Files.readString(json);
+        for (String figure : new String[] {"randomFirstCookMs", "randomPointsPerSecond", "randomPointsPerSecondWholeCall",
+            "poissonPointsPerSecond", "poissonRelativeSpacing", "numpyTrimeshPointsPerSecond", "ratioToNumpyTrimesh"}) {
+            assertTrue(text.contains("\"" + figure + "\""), figure + " missing from " + text + "\n" + out);
+        }
+        assertTrue(out.contains("ratio: node cook / NumPy trimesh"), out);
     }
 
     @Test
@@ -180,6 +216,9 @@ class LauncherIT {
     void demoRunsItsOwnHostAndSucceeds() throws Exception {
         String out = run("demo");
         assertTrue(out.contains("identical positions, indices, face counts, N and Cd"), out);
+        assertTrue(out.contains("node /obj/scatter1 (scatter, random) on demo/torus: 200000 points"), out);
+        assertTrue(out.contains("same node, method poisson: 20000 points"), out);
+        assertTrue(out.contains("/obj/scatter1 re-cooked by itself (cook 3,"), out);
         assertTrue(out.contains("demo done"), out);
         assertNotNull(host.listenerAddress(), "the test host is unaffected");
     }
