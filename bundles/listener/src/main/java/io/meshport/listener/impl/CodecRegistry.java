@@ -1,86 +1,42 @@
 package io.meshport.listener.impl;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import io.meshport.codec.PayloadCodec;
+import io.meshport.support.Log;
+import io.meshport.support.RankedServices;
 
 /**
- * The codecs on the whiteboard, by id. When several services claim one id, the highest service
- * ranking serves it (then the oldest service), and the conflict is logged. Lookups read an immutable
- * snapshot; registrations rebuild it.
+ * The codecs on the whiteboard, by id: when several services claim one id, the highest service
+ * ranking serves it (then the oldest service), and the conflict is logged. A service without an id is
+ * logged and ignored.
  */
 final class CodecRegistry {
-    /** One registered codec service. */
-    static final class Registration {
-        final long serviceId;
-        final String codecId;
-        final int ranking;
-        final String owner;
-        final PayloadCodec codec;
-
-        Registration(long serviceId, String codecId, int ranking, String owner, PayloadCodec codec) {
-            this.serviceId = serviceId;
-            this.codecId = codecId;
-            this.ranking = ranking;
-            this.owner = owner;
-            this.codec = codec;
-        }
-
-        boolean beats(Registration o) {
-            return ranking != o.ranking ? ranking > o.ranking : serviceId < o.serviceId;
-        }
-    }
-
     private final Log log;
-    private final Map<Long, Registration> registrations = new HashMap<>();
-    private volatile Map<String, Registration> byId = Collections.emptyMap();
+    private final RankedServices<PayloadCodec> codecs;
 
     CodecRegistry(Log log) {
         this.log = log;
+        this.codecs = new RankedServices<>("codec id", log);
     }
 
-    synchronized void add(Registration r) {
-        if (r.codecId == null || r.codecId.isEmpty()) {
-            log.warn("a codec service from " + r.owner + " has no " + PayloadCodec.ID + " property; it is ignored", null);
+    /**
+     * @param serviceId the codec service's id
+     * @param codecId the value of its {@value PayloadCodec#ID} property, if it is a text
+     * @param ranking its service ranking
+     * @param owner the bundle providing it, for people
+     * @param codec the codec
+     */
+    void add(long serviceId, String codecId, int ranking, String owner, PayloadCodec codec) {
+        if (codecId == null || codecId.isEmpty()) {
+            log.warn("a codec service from " + owner + " has no " + PayloadCodec.ID + " property; it is ignored", null);
             return;
         }
-        registrations.put(r.serviceId, r);
-        rebuild();
+        codecs.add(new RankedServices.Entry<>(serviceId, codecId, ranking, owner, codec));
     }
 
-    synchronized void remove(long serviceId) {
-        if (registrations.remove(serviceId) != null) {
-            rebuild();
-        }
-    }
-
-    private void rebuild() {
-        Map<String, Registration> winners = new TreeMap<>();
-        Map<String, List<Registration>> claims = new HashMap<>();
-        for (Registration r : registrations.values()) {
-            claims.computeIfAbsent(r.codecId, k -> new ArrayList<>()).add(r);
-            Registration w = winners.get(r.codecId);
-            if (w == null || r.beats(w)) {
-                winners.put(r.codecId, r);
-            }
-        }
-        for (Map.Entry<String, List<Registration>> e : claims.entrySet()) {
-            Registration w = winners.get(e.getKey());
-            if (e.getValue().size() > 1) {
-                StringBuilder s = new StringBuilder("codec id '" + e.getKey() + "' is claimed by ");
-                for (Registration r : e.getValue()) {
-                    s.append(r.owner).append(" (ranking ").append(r.ranking).append(", service ").append(r.serviceId).append("), ");
-                }
-                s.append("the one from ").append(w.owner).append(" with ranking ").append(w.ranking).append(" serves it");
-                log.warn(s.toString(), null);
-            }
-        }
-        byId = Collections.unmodifiableMap(winners);
+    void remove(long serviceId) {
+        codecs.remove(serviceId);
     }
 
     /**
@@ -88,12 +44,12 @@ final class CodecRegistry {
      * @return the codec serving it, or null
      */
     PayloadCodec get(String codecId) {
-        Registration r = byId.get(codecId);
-        return r == null ? null : r.codec;
+        RankedServices.Entry<PayloadCodec> e = codecs.get(codecId);
+        return e == null ? null : e.value();
     }
 
     /** @return the installed codec ids, sorted */
     List<String> ids() {
-        return new ArrayList<>(byId.keySet());
+        return codecs.names();
     }
 }

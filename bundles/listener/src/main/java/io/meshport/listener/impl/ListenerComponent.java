@@ -23,6 +23,7 @@ import io.meshport.codec.PayloadCodec;
 import io.meshport.listener.ListenerConfiguration;
 import io.meshport.listener.ListenerStatus;
 import io.meshport.session.SessionStore;
+import io.meshport.support.Log;
 
 /**
  * The listener component: reads its configuration (PID {@value ListenerConfiguration#PID}, with the
@@ -38,32 +39,28 @@ public final class ListenerComponent implements ListenerStatus {
     @Reference(service = LoggerFactory.class)
     private volatile Logger logger;
 
-    private final CodecRegistry codecs = new CodecRegistry(new OsgiLog());
+    private final Log log = Log.osgi(() -> logger);
+    private final CodecRegistry codecs = new CodecRegistry(log);
     private volatile SocketServer server;
     private BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
-        codecs.add(registration(codec, ref));
+        Object id = ref.getProperty(PayloadCodec.ID);
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        Bundle b = ref.getBundle();
+        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), id instanceof String ? (String) id : null,
+                ranking instanceof Integer ? (Integer) ranking : 0, b == null ? "?" : b.getSymbolicName() + " " + b.getVersion(), codec);
     }
 
     void updatedCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
         codecs.remove((Long) ref.getProperty(Constants.SERVICE_ID));
-        codecs.add(registration(codec, ref));
+        bindCodec(codec, ref);
     }
 
     void unbindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
         codecs.remove((Long) ref.getProperty(Constants.SERVICE_ID));
-    }
-
-    private static CodecRegistry.Registration registration(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
-        Object id = ref.getProperty(PayloadCodec.ID);
-        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
-        Bundle b = ref.getBundle();
-        String owner = b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
-        return new CodecRegistry.Registration((Long) ref.getProperty(Constants.SERVICE_ID),
-                id instanceof String ? (String) id : null, ranking instanceof Integer ? (Integer) ranking : 0, owner, codec);
     }
 
     @Activate
@@ -81,7 +78,7 @@ public final class ListenerComponent implements ListenerStatus {
             logger.warn("listener configuration: {}", p);
         }
         SessionStore s = store;
-        SocketServer srv = new SocketServer(limits, () -> s, codecs, new OsgiLog());
+        SocketServer srv = new SocketServer(limits, () -> s, codecs, log);
         try {
             srv.start();
         } catch (Exception e) {
@@ -124,40 +121,5 @@ public final class ListenerComponent implements ListenerStatus {
     public boolean tokenRequired() {
         SocketServer srv = server;
         return srv != null && srv.limits.tokenRequired();
-    }
-
-    /** Routes the server's reports to the OSGi log. */
-    private final class OsgiLog implements Log {
-        @Override
-        public void info(String message) {
-            Logger l = logger;
-            if (l != null) {
-                l.info("{}", message);
-            }
-        }
-
-        @Override
-        public void warn(String message, Throwable cause) {
-            Logger l = logger;
-            if (l != null) {
-                if (cause == null) {
-                    l.warn("{}", message);
-                } else {
-                    l.warn("{}", message, cause);
-                }
-            }
-        }
-
-        @Override
-        public void error(String message, Throwable cause) {
-            Logger l = logger;
-            if (l != null) {
-                if (cause == null) {
-                    l.error("{}", message);
-                } else {
-                    l.error("{}", message, cause);
-                }
-            }
-        }
     }
 }

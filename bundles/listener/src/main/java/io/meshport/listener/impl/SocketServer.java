@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.meshport.session.SessionStore;
+import io.meshport.support.Log;
 
 /**
  * The socket server: one selector thread does all socket I/O for every connection, a pool of

@@ -8,6 +8,7 @@ import io.meshport.codecs.CborCodec;
 import io.meshport.codecs.MeshCodec;
 import io.meshport.meshbuilder.MeshReaderService;
 import io.meshport.session.store.SessionStoreImpl;
+import io.meshport.support.Log;
 
 /** A socket server on 127.0.0.1, an ephemeral port, with the real store and built-in codecs. */
 final class TestHost implements AutoCloseable {
@@ -23,9 +24,9 @@ final class TestHost implements AutoCloseable {
         store = new SessionStoreImpl(storeBudget, System::currentTimeMillis);
         codecs = new CodecRegistry(Log.STDERR);
         AtomicLong sid = new AtomicLong();
-        codecs.add(new CodecRegistry.Registration(sid.incrementAndGet(), "mesh", 0, "test", new MeshCodec(new MeshReaderService())));
-        codecs.add(new CodecRegistry.Registration(sid.incrementAndGet(), "cbor", 0, "test", new CborCodec()));
-        codecs.add(new CodecRegistry.Registration(sid.incrementAndGet(), "bytes", 0, "test", new BytesCodec()));
+        codecs.add(sid.incrementAndGet(), "mesh", 0, "test", new MeshCodec(new MeshReaderService()));
+        codecs.add(sid.incrementAndGet(), "cbor", 0, "test", new CborCodec());
+        codecs.add(sid.incrementAndGet(), "bytes", 0, "test", new BytesCodec());
         server = new SocketServer(limits.build(), () -> store, codecs, Log.STDERR);
         server.start();
     }

@@ -39,6 +39,7 @@ import io.meshport.session.SessionChange;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
+import io.meshport.support.Log;
 
 /**
  * The node graph. Structure and node state are guarded by one lock, held only for short steps; cooks
@@ -64,7 +65,7 @@ final class Graph implements NodeGraph {
 
     private final SessionStore store;
     private final TypeRegistry types;
-    private final GraphLog log;
+    private final Log log;
     private final GraphFile file;
     private final Object lock = new Object();
     private final TreeMap<String, Node> nodes = new TreeMap<>();
@@ -83,7 +84,7 @@ final class Graph implements NodeGraph {
      * @param log where to report
      * @param file where the graph is saved and loaded from, or null to keep it in memory only
      */
-    Graph(SessionStore store, TypeRegistry types, GraphLog log, GraphFile file) {
+    Graph(SessionStore store, TypeRegistry types, Log log, GraphFile file) {
         this.store = store;
         this.types = types;
         this.log = log;

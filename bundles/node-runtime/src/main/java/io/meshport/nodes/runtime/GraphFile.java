@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.meshport.support.Log;
+
 /**
  * The saved node graph: one JSON file, {@code graph.json}, that people can read. A save writes a
  * temporary file, forces it to disk, moves the previous save to {@code graph.json.bak}, and moves the
@@ -39,14 +41,14 @@ final class GraphFile {
 
     private final Path file;
     private final Path backup;
-    private final GraphLog log;
+    private final Log log;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * @param dir the folder holding the save files (created when missing)
      * @param log where problems are reported
      */
-    GraphFile(Path dir, GraphLog log) {
+    GraphFile(Path dir, Log log) {
         this.file = dir.resolve("graph.json");
         this.backup = dir.resolve("graph.json.bak");
         this.log = log;

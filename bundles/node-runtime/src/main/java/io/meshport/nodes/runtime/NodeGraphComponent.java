@@ -29,6 +29,7 @@ import io.meshport.node.NodeInfo;
 import io.meshport.node.NodeType;
 import io.meshport.node.NodeTypeInfo;
 import io.meshport.session.SessionStore;
+import io.meshport.support.Log;
 
 /**
  * The node graph component: follows the node types on the whiteboard, and runs a {@link Graph} for as
@@ -56,7 +57,8 @@ public final class NodeGraphComponent implements NodeGraph {
     @Reference(service = LoggerFactory.class)
     private volatile Logger logger;
 
-    private final TypeRegistry types = new TypeRegistry(new OsgiLog());
+    private final Log log = Log.osgi(() -> logger);
+    private final TypeRegistry types = new TypeRegistry(log);
     private volatile Graph graph;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -87,7 +89,7 @@ public final class NodeGraphComponent implements NodeGraph {
         } else {
             dir = ctx.getDataFile("nodes").toPath();
         }
-        graph = new Graph(store, types, new OsgiLog(), new GraphFile(dir.toAbsolutePath(), new OsgiLog()));
+        graph = new Graph(store, types, log, new GraphFile(dir.toAbsolutePath(), log));
     }
 
     @Deactivate
@@ -161,40 +163,5 @@ public final class NodeGraphComponent implements NodeGraph {
     @Override
     public Optional<Mesh> output(String path) {
         return graph().output(path);
-    }
-
-    /** Routes the graph's reports to the OSGi log. */
-    private final class OsgiLog implements GraphLog {
-        @Override
-        public void info(String message) {
-            Logger l = logger;
-            if (l != null) {
-                l.info("{}", message);
-            }
-        }
-
-        @Override
-        public void warn(String message, Throwable cause) {
-            Logger l = logger;
-            if (l != null) {
-                if (cause == null) {
-                    l.warn("{}", message);
-                } else {
-                    l.warn("{}", message, cause);
-                }
-            }
-        }
-
-        @Override
-        public void error(String message, Throwable cause) {
-            Logger l = logger;
-            if (l != null) {
-                if (cause == null) {
-                    l.error("{}", message);
-                } else {
-                    l.error("{}", message, cause);
-                }
-            }
-        }
     }
 }

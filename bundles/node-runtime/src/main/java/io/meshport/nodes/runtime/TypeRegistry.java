@@ -2,13 +2,11 @@ package io.meshport.nodes.runtime;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -16,12 +14,14 @@ import io.meshport.node.NodeGraph;
 import io.meshport.node.NodeType;
 import io.meshport.node.NodeTypeInfo;
 import io.meshport.node.ParmTemplate;
+import io.meshport.support.Log;
+import io.meshport.support.RankedServices;
 
 /**
- * The node types on the whiteboard, by name. When several services claim one name, the highest
- * service ranking serves it (then the oldest service), and the conflict is logged. A service whose
- * name or parameter list is unusable is logged and ignored. Lookups read an immutable snapshot;
- * registrations rebuild it and tell the graph which names changed hands.
+ * The node types on the whiteboard, by name ({@link RankedServices}: the highest ranking serves a name
+ * claimed twice). Each service is asked once, when it comes, for its description and parameters, and
+ * one whose name or parameter list is unusable is logged and ignored. The graph is told which names
+ * changed hands.
  */
 final class TypeRegistry {
     static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
@@ -55,22 +55,18 @@ final class TypeRegistry {
             this.inputs = inputs;
         }
 
-        boolean beats(Registration o) {
-            return ranking != o.ranking ? ranking > o.ranking : serviceId < o.serviceId;
-        }
-
         NodeTypeInfo info() {
             return new NodeTypeInfo(name, description, parms, inputs, provider);
         }
     }
 
-    private final GraphLog log;
-    private final Map<Long, Registration> registrations = new HashMap<>();
-    private volatile Map<String, Registration> byName = Collections.emptyMap();
+    private final Log log;
+    private final RankedServices<Registration> types;
     private volatile Consumer<Set<String>> onChange = names -> { };
 
-    TypeRegistry(GraphLog log) {
+    TypeRegistry(Log log) {
         this.log = log;
+        this.types = new RankedServices<>("node type", log);
     }
 
     /** @param listener told the names whose serving registration changed, after each change */
@@ -95,23 +91,17 @@ final class TypeRegistry {
             log.warn("a node type service from " + provider + " is ignored: " + e.getMessage(), null);
             return;
         }
-        Set<String> changed;
-        synchronized (this) {
-            registrations.put(serviceId, r);
-            changed = rebuild();
-        }
-        onChange.accept(changed);
+        notify(types.add(new RankedServices.Entry<>(serviceId, r.name, ranking, provider, r)));
     }
 
     void remove(long serviceId) {
-        Set<String> changed;
-        synchronized (this) {
-            if (registrations.remove(serviceId) == null) {
-                return;
-            }
-            changed = rebuild();
+        notify(types.remove(serviceId));
+    }
+
+    private void notify(Set<String> changed) {
+        if (!changed.isEmpty()) {
+            onChange.accept(changed);
         }
-        onChange.accept(changed);
     }
 
     private static Registration check(long serviceId, Object name, int ranking, String provider, NodeType type) {
@@ -137,50 +127,18 @@ final class TypeRegistry {
         return new Registration(serviceId, (String) name, ranking, provider, type, description == null ? "" : description, parms, inputs);
     }
 
-    private Set<String> rebuild() {
-        Map<String, Registration> winners = new TreeMap<>();
-        Map<String, List<Registration>> claims = new HashMap<>();
-        for (Registration r : registrations.values()) {
-            claims.computeIfAbsent(r.name, k -> new ArrayList<>()).add(r);
-            Registration w = winners.get(r.name);
-            if (w == null || r.beats(w)) {
-                winners.put(r.name, r);
-            }
-        }
-        for (Map.Entry<String, List<Registration>> e : claims.entrySet()) {
-            if (e.getValue().size() > 1) {
-                Registration w = winners.get(e.getKey());
-                StringBuilder s = new StringBuilder("node type '" + e.getKey() + "' is claimed by ");
-                for (Registration r : e.getValue()) {
-                    s.append(r.provider).append(" (ranking ").append(r.ranking).append(", service ").append(r.serviceId).append("), ");
-                }
-                s.append("the one from ").append(w.provider).append(" with ranking ").append(w.ranking).append(" serves it");
-                log.warn(s.toString(), null);
-            }
-        }
-        Map<String, Registration> old = byName;
-        Set<String> changed = new HashSet<>();
-        for (String n : old.keySet()) {
-            if (winners.get(n) != old.get(n)) {
-                changed.add(n);
-            }
-        }
-        for (String n : winners.keySet()) {
-            if (old.get(n) != winners.get(n)) {
-                changed.add(n);
-            }
-        }
-        byName = Collections.unmodifiableMap(winners);
-        return changed;
-    }
-
     /** @return the registration serving a type name, or null */
     Registration get(String name) {
-        return byName.get(name);
+        RankedServices.Entry<Registration> e = types.get(name);
+        return e == null ? null : e.value();
     }
 
     /** @return the registrations serving each name, sorted by name */
     List<Registration> all() {
-        return new ArrayList<>(byName.values());
+        List<Registration> out = new ArrayList<>();
+        for (RankedServices.Entry<Registration> e : types.all()) {
+            out.add(e.value());
+        }
+        return out;
     }
 }

@@ -21,6 +21,7 @@ import io.meshport.node.NodeType;
 import io.meshport.node.ParmTemplate;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.session.SessionEntry;
+import io.meshport.support.Log;
 
 /** Cooking with caching: a node cooks again only when a parameter, an input or a key it read changed. */
 class CookingTest extends GraphTestBase {
@@ -181,7 +182,7 @@ class CookingTest extends GraphTestBase {
         io.meshport.session.SessionStore small = new io.meshport.session.store.SessionStoreImpl(
                 source.retainedBytes() * 3 / 2, System::currentTimeMillis);
         small.put("geo/a", "mesh", 1, io.meshport.session.SessionValue.ofMesh(source), -1);
-        Graph tiny = new Graph(small, types, GraphLog.STDERR, null);
+        Graph tiny = new Graph(small, types, Log.STDERR, null);
         graphs.add(tiny);
         String q = tiny.create("/obj", "pull", "q");
         tiny.setParm(q, "key", "geo/a");

@@ -25,6 +25,7 @@ import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
 import io.meshport.session.store.SessionStoreImpl;
+import io.meshport.support.Log;
 
 /**
  * A graph over the real session store, with node types written for the tests the way a plugin
@@ -35,7 +36,7 @@ abstract class GraphTestBase {
     Path dir;
 
     final SessionStore store = new SessionStoreImpl(1L << 30, System::currentTimeMillis);
-    final TypeRegistry types = new TypeRegistry(GraphLog.STDERR);
+    final TypeRegistry types = new TypeRegistry(Log.STDERR);
     final List<Graph> graphs = new ArrayList<>();
     private long nextServiceId = 100;
 
@@ -54,7 +55,7 @@ abstract class GraphTestBase {
     }
 
     Graph graph(boolean saved) {
-        Graph g = new Graph(store, types, GraphLog.STDERR, saved ? new GraphFile(dir.resolve("nodes"), GraphLog.STDERR) : null);
+        Graph g = new Graph(store, types, Log.STDERR, saved ? new GraphFile(dir.resolve("nodes"), Log.STDERR) : null);
         graphs.add(g);
         return g;
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.meshport.node.NodeInfo;
+import io.meshport.support.Log;
 
 /** The graph is saved in its folder and comes back; a bad save file is reported and never trusted. */
 class PersistenceTest extends GraphTestBase {
@@ -136,9 +137,9 @@ class PersistenceTest extends GraphTestBase {
     @Test
     void savedNodesOfAMissingTypeAreKeptUnavailable() throws Exception {
         buildAndClose();
-        TypeRegistry fresh = new TypeRegistry(GraphLog.STDERR); // a host where the offset plugin is not installed
+        TypeRegistry fresh = new TypeRegistry(Log.STDERR); // a host where the offset plugin is not installed
         fresh.add(1, "pull", 0, "test", pull);
-        Graph g = new Graph(store, fresh, GraphLog.STDERR, new GraphFile(dir.resolve("nodes"), GraphLog.STDERR));
+        Graph g = new Graph(store, fresh, Log.STDERR, new GraphFile(dir.resolve("nodes"), Log.STDERR));
         graphs.add(g);
         assertEquals(io.meshport.node.NodeState.UNAVAILABLE, g.node("/obj/o").state());
         assertEquals(7L, g.parm("/obj/o", "steps"));

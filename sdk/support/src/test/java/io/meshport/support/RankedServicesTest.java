@@ -1,0 +1,51 @@
+package io.meshport.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class RankedServicesTest {
+    private final List<String> warnings = new ArrayList<>();
+    private final Log log = new Log() {
+        @Override
+        public void info(String message) {
+        }
+
+        @Override
+        public void warn(String message, Throwable cause) {
+            warnings.add(message);
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+        }
+    };
+
+    @Test
+    void theHighestRankingThenTheOldestServesAName() {
+        RankedServices<String> r = new RankedServices<>("codec id", log);
+        assertEquals(Set.of("ply"), r.add(new RankedServices.Entry<>(10, "ply", 0, "a 1.0", "A")));
+        assertEquals(Set.of(), r.add(new RankedServices.Entry<>(11, "ply", 0, "b 1.0", "B")), "the older one keeps it");
+        assertEquals("A", r.get("ply").value());
+        assertTrue(warnings.get(0).contains("codec id 'ply' is claimed by"), warnings.toString());
+        assertTrue(warnings.get(0).endsWith("the one from a 1.0 with ranking 0 serves it"), warnings.toString());
+        assertEquals(Set.of("ply"), r.add(new RankedServices.Entry<>(12, "ply", 5, "c 1.0", "C")));
+        assertEquals("C", r.get("ply").value());
+        assertEquals(Set.of("ply"), r.remove(12));
+        assertEquals("A", r.get("ply").value());
+        assertEquals(Set.of(), r.remove(99), "an unknown service changes nothing");
+        r.add(new RankedServices.Entry<>(13, "stl", 0, "d 1.0", "D"));
+        assertEquals(List.of("ply", "stl"), r.names());
+        assertEquals(List.of("A", "D"), r.all().stream().map(RankedServices.Entry::value).toList());
+        r.remove(10);
+        r.remove(11);
+        assertNull(r.get("ply"));
+        assertEquals(List.of("stl"), r.names());
+    }
+}
