@@ -51,7 +51,12 @@ public class NodeGraphIT extends HostTestBase {
 
     @Configuration
     public Option[] config() {
-        return HostOptions.host();
+        // The Gogo runtime too (the launcher starts it with a terminal), to run the node: commands.
+        Option[] host = HostOptions.host();
+        Option[] all = java.util.Arrays.copyOf(host, host.length + 1);
+        all[host.length] = org.ops4j.pax.exam.CoreOptions.bundle(HostOptions.dist().resolve("shell")
+                .resolve("org.apache.felix.gogo.runtime-1.1.6.jar").toUri().toString());
+        return all;
     }
 
     /** @return the node graph service now (it is a new object after the runtime bundle updates) */
@@ -241,6 +246,46 @@ public class NodeGraphIT extends HostTestBase {
         assertEquals(false, n.autoCook());
         assertEquals(List.of(s), after.node(t).inputs());
         assertEquals(List.of(1.0, 2.0, 3.0), after.parm(t, "t"));
+    }
+
+    @Test
+    public void theShellCommandsDriveTheGraph() throws Exception {
+        NodeGraph g = graph();
+        await("the scatter type", () -> hasType(g, "scatter"));
+        try (MeshportClient c = connect()) {
+            c.put("it/shell", Meshes.grid(5, 0f));
+        }
+        ServiceTracker<org.apache.felix.service.command.CommandProcessor, org.apache.felix.service.command.CommandProcessor> t =
+                new ServiceTracker<>(context, org.apache.felix.service.command.CommandProcessor.class, null);
+        t.open();
+        org.apache.felix.service.command.CommandProcessor shell = t.waitForService(10_000);
+        assertNotNull("the Gogo command processor", shell);
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        try (org.apache.felix.service.command.CommandSession session = shell.createSession(
+                new java.io.ByteArrayInputStream(new byte[0]), sink, sink)) {
+            await("the node: commands", () -> {
+                try {
+                    return String.valueOf(session.execute("node:types")).contains("scatter - scatters points");
+                } catch (Exception e) {
+                    return false; // not registered yet
+                }
+            });
+            assertEquals("/obj/sh", session.execute("node:create /obj scatter sh"));
+            assertEquals("source = it/shell", session.execute("node:set /obj/sh source it/shell"));
+            assertEquals("count = 50", session.execute("node:set /obj/sh count 50"));
+            assertEquals("BAD_ARGS: /obj/sh: parameter 'count' (int): 'many' is not a number",
+                    session.execute("node:set /obj/sh count many"));
+            String cooked = String.valueOf(session.execute("node:cook /obj/sh"));
+            assertTrue(cooked, cooked.startsWith("/obj/sh cooked in ") && cooked.contains(": 50 points, 0 faces"));
+            String info = String.valueOf(session.execute("node:info /obj/sh"));
+            assertTrue(info, info.startsWith("/obj/sh  scatter  cooked") && info.contains("count = 50"));
+            assertTrue(String.valueOf(session.execute("node:ls")).contains("/obj/sh  scatter  cooked"));
+            assertEquals("/obj/sh auto-cook off", session.execute("node:autocook /obj/sh off"));
+            assertEquals("NOT_FOUND: no node '/obj/nope'", session.execute("node:info /obj/nope"));
+            assertEquals("deleted /obj/sh", session.execute("node:rm /obj/sh"));
+        } finally {
+            t.close();
+        }
     }
 
     private static void expect(ErrorCode code, String fragment, Runnable r) {

@@ -108,11 +108,15 @@ public final class Main {
         if (a.has("--data")) {
             o.data(Paths.get(a.value("--data")));
         }
-        boolean shell = System.console() != null && !a.flag("--no-shell");
+        boolean noShell = a.flag("--no-shell"); // read even without a terminal, so that it is never "unexpected"
+        boolean shell = System.console() != null && !noShell;
         o.shell(shell);
         a.noMore();
         EmbeddedHost host = EmbeddedHost.start(o);
-        Runtime.getRuntime().addShutdownHook(new Thread(host::close, "meshport-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            host.close();
+            out.println("Meshport host stopped");
+        }, "meshport-shutdown"));
         try {
             if (host.awaitListener(15_000) == null) {
                 return 0; // stopped from the shell before the listener came up

@@ -136,10 +136,61 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void theHostCommandServesPythonAndStopsCleanlyOnSigterm(@TempDir Path own) throws Exception {
+        Path dist = Paths.get(System.getProperty("meshport.home"));
+        String cp = ROOT.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
+        Process host = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main",
+                "host", "--no-shell", "--port", "0", "--data", own.toString()).redirectErrorStream(true).start();
+        StringBuilder log = new StringBuilder();
+        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
+                Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+                int seen = -1;
+                for (String line; (line = r.readLine()) != null;) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    Matcher m = listening.matcher(line);
+                    if (m.find()) {
+                        seen = Integer.parseInt(m.group(1));
+                    }
+                    if (line.startsWith("Meshport host up in") && seen > 0) {
+                        port.complete(seen); // the host is all there: stopping it now is an orderly stop
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new AssertionError("the host's output ended before it listened"));
+        });
+        reader.start();
+        try {
+            int p = port.get(60, TimeUnit.SECONDS);
+            String out = python(ROOT.resolve("samples/python/push_triangle.py"), p);
+            assertTrue(out.contains("stored geo/triangle version 1"), out);
+        } finally {
+            host.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+            assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host stops within 30 s of SIGTERM");
+            reader.join(5_000);
+        }
+        synchronized (log) {
+            assertTrue(log.toString().contains("stopped listening on 127.0.0.1:"), "the listener closed its port:\n" + log);
+            assertTrue(log.toString().endsWith("Meshport host stopped\n"), "a clean stop says so last:\n" + log);
+        }
+    }
+
     private String python(Path script) throws Exception {
+        return python(script, address.getPort());
+    }
+
+    private String python(Path script, int port) throws Exception {
         String python = findPython();
         ProcessBuilder pb = new ProcessBuilder(python, script.toString()).redirectErrorStream(true);
-        pb.environment().put("MESHPORT_PORT", String.valueOf(address.getPort()));
+        pb.environment().put("MESHPORT_PORT", String.valueOf(port));
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -449,7 +449,8 @@ final class Graph implements NodeGraph {
         return new MeshportException(ErrorCode.BAD_ARGS, message);
     }
 
-    private void typesChanged(Set<String> names) {
+    /** Reports which nodes a change of the types' services made unavailable or available again. */
+    void typesChanged(Set<String> names) {
         for (String name : names) {
             int count = 0;
             synchronized (lock) {

@@ -89,7 +89,16 @@ public final class NodeGraphComponent implements NodeGraph {
         } else {
             dir = ctx.getDataFile("nodes").toPath();
         }
-        graph = new Graph(store, types, log, new GraphFile(dir.toAbsolutePath(), log));
+        Graph g = new Graph(store, types, log, new GraphFile(dir.toAbsolutePath(), log));
+        // While the host stops, plugins stop before the runtime: saying their nodes became unavailable
+        // would only be noise on the way out.
+        Bundle system = ctx.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        types.onChange(names -> {
+            if (system == null || system.getState() != Bundle.STOPPING) {
+                g.typesChanged(names);
+            }
+        });
+        graph = g;
     }
 
     @Deactivate
