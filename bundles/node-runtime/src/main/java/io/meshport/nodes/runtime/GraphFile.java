@@ -1,5 +1,6 @@
 package io.meshport.nodes.runtime;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,15 +10,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.meshport.support.Log;
 
@@ -34,6 +35,7 @@ final class GraphFile {
     static final String FORMAT = "meshport-node-graph";
     static final int VERSION = 1;
     private static final long MAX_BYTES = 64L << 20;
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** One saved node. */
     record Saved(String path, String type, boolean autoCook, List<String> inputs, Map<String, Object> parms) {
@@ -42,7 +44,6 @@ final class GraphFile {
     private final Path file;
     private final Path backup;
     private final Log log;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * @param dir the folder holding the save files (created when missing)
@@ -95,90 +96,132 @@ final class GraphFile {
         if (size > MAX_BYTES) {
             throw new IllegalArgumentException("it holds " + size + " bytes, more than a graph save may (" + MAX_BYTES + ")");
         }
-        JsonNode root = json.readTree(Files.readAllBytes(p));
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("it is empty or not a JSON object");
+        Object root;
+        try (JsonParser parser = JSON.createParser(Files.readAllBytes(p))) {
+            if (parser.nextToken() == null) {
+                throw new IllegalArgumentException("it is empty");
+            }
+            root = read(parser, 0);
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("it has something after its JSON object");
+            }
         }
-        if (!FORMAT.equals(root.path("format").asText(null))) {
+        if (!(root instanceof Map)) {
+            throw new IllegalArgumentException("it is not a JSON object");
+        }
+        Map<?, ?> top = (Map<?, ?>) root;
+        if (!FORMAT.equals(top.get("format"))) {
             throw new IllegalArgumentException("its 'format' is not \"" + FORMAT + "\"");
         }
-        if (!root.path("version").canConvertToInt() || root.path("version").asInt() != VERSION) {
-            throw new IllegalArgumentException("its 'version' is " + root.path("version") + "; this runtime reads version " + VERSION);
+        if (!Long.valueOf(VERSION).equals(top.get("version"))) {
+            throw new IllegalArgumentException("its 'version' is " + top.get("version") + "; this runtime reads version " + VERSION);
         }
-        JsonNode list = root.path("nodes");
-        if (!list.isArray()) {
+        if (!(top.get("nodes") instanceof List)) {
             throw new IllegalArgumentException("its 'nodes' is not an array");
         }
+        List<?> list = (List<?>) top.get("nodes");
         List<Saved> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            JsonNode n = list.get(i);
-            String where = "node " + i;
-            if (!n.isObject() || !n.path("path").isTextual() || !n.path("type").isTextual()) {
-                throw new IllegalArgumentException(where + " has no text 'path' and 'type'");
+            if (!(list.get(i) instanceof Map) || !(((Map<?, ?>) list.get(i)).get("path") instanceof String)
+                    || !(((Map<?, ?>) list.get(i)).get("type") instanceof String)) {
+                throw new IllegalArgumentException("node " + i + " has no text 'path' and 'type'");
             }
-            String path = n.get("path").asText();
+            Map<?, ?> n = (Map<?, ?>) list.get(i);
+            String path = (String) n.get("path");
             if (!path.startsWith("/") || path.length() < 2) {
-                throw new IllegalArgumentException(where + ": '" + path + "' is not a node path");
+                throw new IllegalArgumentException("node " + i + ": '" + path + "' is not a node path");
             }
             List<String> inputs = new ArrayList<>();
-            JsonNode ins = n.path("inputs");
-            if (!ins.isMissingNode()) {
-                if (!ins.isArray() || ins.size() > 64) {
+            if (n.containsKey("inputs")) {
+                if (!(n.get("inputs") instanceof List) || ((List<?>) n.get("inputs")).size() > 64) {
                     throw new IllegalArgumentException(path + ": 'inputs' is not an array of at most 64 paths");
                 }
-                for (JsonNode in : ins) {
-                    if (!in.isNull() && !in.isTextual()) {
+                for (Object in : (List<?>) n.get("inputs")) {
+                    if (in != null && !(in instanceof String)) {
                         throw new IllegalArgumentException(path + ": an input is neither a path nor null");
                     }
-                    inputs.add(in.isNull() ? null : in.asText());
+                    inputs.add((String) in);
                 }
             }
             Map<String, Object> parms = new LinkedHashMap<>();
-            JsonNode ps = n.path("parms");
-            if (!ps.isMissingNode()) {
-                if (!ps.isObject()) {
+            if (n.containsKey("parms")) {
+                if (!(n.get("parms") instanceof Map)) {
                     throw new IllegalArgumentException(path + ": 'parms' is not an object");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = ps.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    parms.put(e.getKey(), value(path, e.getKey(), e.getValue()));
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) n.get("parms")).entrySet()) {
+                    parms.put((String) e.getKey(), value(path, (String) e.getKey(), e.getValue()));
                 }
             }
-            JsonNode auto = n.path("autoCook");
-            if (!auto.isMissingNode() && !auto.isBoolean()) {
+            Object auto = n.containsKey("autoCook") ? n.get("autoCook") : Boolean.TRUE;
+            if (!(auto instanceof Boolean)) {
                 throw new IllegalArgumentException(path + ": 'autoCook' is not true or false");
             }
-            out.add(new Saved(path, n.get("type").asText(), auto.isMissingNode() || auto.asBoolean(), inputs, parms));
+            out.add(new Saved(path, (String) n.get("type"), (Boolean) auto, inputs, parms));
         }
         out.sort((a, b) -> a.path().compareTo(b.path()));
         return out;
     }
 
-    private static Object value(String path, String name, JsonNode v) {
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.asLong();
+    /**
+     * Reads the JSON value at the parser's current token: objects as maps, arrays as lists, whole
+     * numbers as {@code Long} (or {@code BigInteger} when too big, which no parameter takes), other
+     * numbers as {@code Double}. Jackson's streaming parser, not its object mapper: the mapper costs a
+     * quarter of a second of class loading at host start.
+     */
+    private static Object read(JsonParser p, int depth) throws IOException {
+        if (depth > 32) {
+            throw new IllegalArgumentException("it nests deeper than a graph save does");
         }
-        if (v.isNumber()) {
-            return v.asDouble();
+        switch (p.currentToken()) {
+            case START_OBJECT: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    m.put(name, read(p, depth + 1));
+                }
+                return m;
+            }
+            case START_ARRAY: {
+                List<Object> l = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    l.add(read(p, depth + 1));
+                }
+                return l;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IllegalArgumentException("unexpected " + p.currentToken() + " at " + p.currentLocation());
         }
-        if (v.isTextual()) {
-            return v.asText();
+    }
+
+    private static Object value(String path, String name, Object v) {
+        if (v instanceof Long || v instanceof Double || v instanceof String || v instanceof Boolean) {
+            return v;
         }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        if (v.isArray() && v.size() <= 16) {
+        if (v instanceof List && ((List<?>) v).size() <= 16) {
             List<Object> list = new ArrayList<>();
-            for (JsonNode e : v) {
-                if (!e.isNumber()) {
+            for (Object e : (List<?>) v) {
+                if (!(e instanceof Long || e instanceof Double)) {
                     throw new IllegalArgumentException(path + ": parameter '" + name + "' holds a list with a non-number in it");
                 }
-                list.add(e.asDouble());
+                list.add(((Number) e).doubleValue());
             }
             return list;
         }
-        throw new IllegalArgumentException(path + ": parameter '" + name + "' holds " + v.getNodeType().toString().toLowerCase()
-                + ", which no parameter type takes");
+        String what = v == null ? "null" : v instanceof Map ? "an object" : v instanceof List ? "a long list" : "a number too big";
+        throw new IllegalArgumentException(path + ": parameter '" + name + "' holds " + what + ", which no parameter type takes");
     }
 
     /**
@@ -203,7 +246,11 @@ final class GraphFile {
             list.add(n);
         }
         root.put("nodes", list);
-        byte[] bytes = json.writeValueAsBytes(root);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(buf).useDefaultPrettyPrinter()) {
+            write(g, root);
+        }
+        byte[] bytes = buf.toByteArray();
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -218,5 +265,32 @@ final class GraphFile {
             Files.move(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void write(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                g.writeFieldName((String) e.getKey());
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List) {
+            g.writeStartArray();
+            for (Object e : (List<?>) v) {
+                write(g, e);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Double || v instanceof Float) {
+            g.writeNumber(((Number) v).doubleValue());
+        } else if (v instanceof Number) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Boolean) {
+            g.writeBoolean((Boolean) v);
+        } else if (v == null) {
+            g.writeNull();
+        } else {
+            g.writeString(String.valueOf(v));
+        }
     }
 }
