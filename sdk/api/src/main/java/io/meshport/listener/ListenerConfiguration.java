@@ -59,4 +59,7 @@ public @interface ListenerConfiguration {
 
     /** @return threads that decode and apply requests; 0 for twice the number of processors, at least 4 */
     int workerThreads() default 0;
+
+    /** @return {@code call}s that may run at once (each on a thread of its own); beyond it a call gets OVERLOADED */
+    int maxConcurrentCalls() default 64;
 }

@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
  *
  * Values are held as the Java type {@link ParmType} names: {@code Long}, {@code Double},
  * {@code String}, {@code Boolean}, or a {@code List<Double>} for vectors.
+ *
+ * <p>On the wire (remote {@code call}s) a template is a map {@code {name, type, default, label, help,
+ * min?, max?, items?, size}}, {@code type} being {@link ParmType#wireName()}.
  */
-public final class ParmTemplate {
+public final class ParmTemplate implements io.meshport.protocol.WireValue {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     private final String name;
@@ -214,6 +217,87 @@ public final class ParmTemplate {
     /** @return the number of components: 2 to 4 for a vector, else 1 */
     public int size() {
         return type == ParmType.VECTOR ? vectorDefault().size() : 1;
+    }
+
+    @Override
+    public Object toWire() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", name);
+        m.put("type", type.wireName());
+        m.put("default", defaultValue);
+        m.put("label", label);
+        m.put("help", help);
+        if (min != null) {
+            m.put("min", min);
+            m.put("max", max);
+        }
+        if (!items.isEmpty()) {
+            m.put("items", items);
+        }
+        m.put("size", size());
+        return m;
+    }
+
+    /**
+     * The template a {@link #toWire()} map describes, checked as the factories check it.
+     *
+     * @param value a map from {@link #toWire()}
+     * @return the template
+     * @throws IllegalArgumentException naming what is missing or wrong
+     */
+    public static ParmTemplate fromWire(Object value) {
+        if (!(value instanceof java.util.Map)) {
+            throw new IllegalArgumentException("a parameter template is a map, not " + value);
+        }
+        java.util.Map<?, ?> m = (java.util.Map<?, ?>) value;
+        Object n = m.get("name");
+        Object t = m.get("type");
+        Object d = m.get("default");
+        if (!(n instanceof String) || !(t instanceof String) || d == null) {
+            throw new IllegalArgumentException("a parameter template needs text 'name' and 'type' and a 'default'");
+        }
+        String name = (String) n;
+        ParmTemplate p;
+        switch ((String) t) {
+            case "int":
+                p = intParm(name, ((Number) d).longValue());
+                break;
+            case "float":
+                p = floatParm(name, ((Number) d).doubleValue());
+                break;
+            case "text":
+                p = textParm(name, (String) d);
+                break;
+            case "toggle":
+                p = toggleParm(name, (Boolean) d);
+                break;
+            case "menu": {
+                List<?> it = (List<?>) m.get("items");
+                p = menuParm(name, (String) d, it.stream().map(String::valueOf).toArray(String[]::new));
+                break;
+            }
+            case "vector": {
+                List<?> v = (List<?>) d;
+                double[] ds = new double[v.size()];
+                for (int i = 0; i < ds.length; i++) {
+                    ds[i] = ((Number) v.get(i)).doubleValue();
+                }
+                p = vectorParm(name, ds);
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("parameter '" + name + "': no parameter type '" + t + "'");
+        }
+        if (m.get("min") instanceof Number && m.get("max") instanceof Number) {
+            p = p.withRange(((Number) m.get("min")).doubleValue(), ((Number) m.get("max")).doubleValue());
+        }
+        if (m.get("label") instanceof String) {
+            p = p.withLabel((String) m.get("label"));
+        }
+        if (m.get("help") instanceof String) {
+            p = p.withHelp((String) m.get("help"));
+        }
+        return p;
     }
 
     @Override

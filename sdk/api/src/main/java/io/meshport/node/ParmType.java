@@ -3,7 +3,7 @@ package io.meshport.node;
 /**
  * The type of a node parameter, and the Java type its values have wherever the API hands them out.
  */
-public enum ParmType {
+public enum ParmType implements io.meshport.protocol.WireValue {
     /** A whole number, held as {@link Long}; may have a range. */
     INT("int"),
     /** A number, held as {@link Double}; may have a range. */
@@ -25,6 +25,12 @@ public enum ParmType {
 
     /** @return the name used in listings and on the wire, e.g. {@code "float"} */
     public String wireName() {
+        return wireName;
+    }
+
+    /** @return {@link #wireName()} */
+    @Override
+    public Object toWire() {
         return wireName;
     }
 }

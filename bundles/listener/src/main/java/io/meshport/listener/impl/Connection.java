@@ -250,10 +250,11 @@ final class Connection {
                 }
                 continue;
             }
+            java.util.concurrent.CompletableFuture<Void> later = null;
             try {
                 if (state == State.OPEN) {
                     if (item instanceof byte[]) {
-                        server.handler.handle(this, (byte[]) item);
+                        later = server.handler.handle(this, (byte[]) item);
                     } else {
                         Fatal f = (Fatal) item;
                         closeAfter(Replies.error(null, f.code, f.message, null), f.code.name() + ": " + f.message);
@@ -262,7 +263,18 @@ final class Connection {
             } catch (Throwable t) {
                 server.log.error("unexpected failure handling a request of " + describe(), t);
             } finally {
-                finished(item);
+                if (later == null) {
+                    finished(item);
+                }
+            }
+            if (later != null) {
+                // A call runs on its own thread: this connection stays scheduled (so its next request
+                // waits, and replies keep their order) while this worker goes to other connections.
+                later.whenComplete((v, t) -> {
+                    finished(item);
+                    server.execute(this::drain);
+                });
+                return;
             }
             if (++handled >= 32) {
                 server.execute(this::drain); // let other connections' requests run

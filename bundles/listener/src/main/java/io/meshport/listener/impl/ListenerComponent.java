@@ -8,6 +8,7 @@ import java.util.Map;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,10 +19,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.util.tracker.ServiceTracker;
 
 import io.meshport.codec.PayloadCodec;
 import io.meshport.listener.ListenerConfiguration;
 import io.meshport.listener.ListenerStatus;
+import io.meshport.protocol.ExportedService;
 import io.meshport.session.SessionStore;
 import io.meshport.support.Log;
 
@@ -41,6 +44,8 @@ public final class ListenerComponent implements ListenerStatus {
 
     private final Log log = Log.osgi(() -> logger);
     private final CodecRegistry codecs = new CodecRegistry(log);
+    private final ExportRegistry exports = new ExportRegistry(log);
+    private ServiceTracker<Object, Object> exported;
     private volatile SocketServer server;
     private BundleContext context;
 
@@ -48,10 +53,7 @@ public final class ListenerComponent implements ListenerStatus {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
         Object id = ref.getProperty(PayloadCodec.ID);
-        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
-        Bundle b = ref.getBundle();
-        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), id instanceof String ? (String) id : null,
-                ranking instanceof Integer ? (Integer) ranking : 0, b == null ? "?" : b.getSymbolicName() + " " + b.getVersion(), codec);
+        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), id instanceof String ? (String) id : null, ranking(ref), owner(ref), codec);
     }
 
     void updatedCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
@@ -77,12 +79,14 @@ public final class ListenerComponent implements ListenerStatus {
         for (String p : problems) {
             logger.warn("listener configuration: {}", p);
         }
+        exported = trackExports(ctx);
         SessionStore s = store;
-        SocketServer srv = new SocketServer(limits, () -> s, codecs, log);
+        SocketServer srv = new SocketServer(limits, () -> s, codecs, exports, log);
         try {
             srv.start();
         } catch (Exception e) {
             logger.error("the listener cannot start: {}", e.getMessage());
+            exported.close();
             throw e;
         }
         server = srv;
@@ -91,10 +95,74 @@ public final class ListenerComponent implements ListenerStatus {
                 limits.tokenRequired() ? " (token required)" : "");
     }
 
+    /**
+     * Follows the services exported to remote callers: any service with the property
+     * {@value ExportedService#PROPERTY}, whatever its interfaces (a DS reference would need one).
+     */
+    private ServiceTracker<Object, Object> trackExports(BundleContext ctx) throws InvalidSyntaxException {
+        ServiceTracker<Object, Object> t = new ServiceTracker<>(ctx, ctx.createFilter("(" + ExportedService.PROPERTY + "=*)"), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> ref) {
+                Object service = ctx.getService(ref);
+                if (service != null) {
+                    exports.add((Long) ref.getProperty(Constants.SERVICE_ID), ref.getProperty(ExportedService.PROPERTY), ranking(ref),
+                            owner(ref), service, interfaces(ref));
+                }
+                return service;
+            }
+
+            @Override
+            public void modifiedService(ServiceReference<Object> ref, Object service) {
+                exports.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+                exports.add((Long) ref.getProperty(Constants.SERVICE_ID), ref.getProperty(ExportedService.PROPERTY), ranking(ref),
+                        owner(ref), service, interfaces(ref));
+            }
+
+            @Override
+            public void removedService(ServiceReference<Object> ref, Object service) {
+                exports.remove((Long) ref.getProperty(Constants.SERVICE_ID));
+                ctx.ungetService(ref);
+            }
+        };
+        t.open(true);
+        return t;
+    }
+
+    /** @return the interfaces a service is registered under, loaded as the service's own bundle sees them */
+    private List<Class<?>> interfaces(ServiceReference<?> ref) {
+        List<Class<?>> out = new ArrayList<>();
+        Bundle b = ref.getBundle();
+        Object names = ref.getProperty(Constants.OBJECTCLASS);
+        if (b != null && names instanceof String[]) {
+            for (String n : (String[]) names) {
+                try {
+                    out.add(b.loadClass(n));
+                } catch (ClassNotFoundException e) {
+                    log.warn("the exported service '" + ref.getProperty(ExportedService.PROPERTY) + "' names the type " + n
+                            + ", which its bundle cannot load; its methods are not callable", null);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int ranking(ServiceReference<?> ref) {
+        Object r = ref.getProperty(Constants.SERVICE_RANKING);
+        return r instanceof Integer ? (Integer) r : 0;
+    }
+
+    private static String owner(ServiceReference<?> ref) {
+        Bundle b = ref.getBundle();
+        return b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
+    }
+
     @Deactivate
     void deactivate() {
         SocketServer srv = server;
         server = null;
+        if (exported != null) {
+            exported.close();
+        }
         if (srv == null) {
             return;
         }

@@ -2,6 +2,7 @@ package io.meshport.listener.impl;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import io.meshport.protocol.ErrorCode;
@@ -43,6 +44,19 @@ final class Replies {
         }
         w.text(lastName);
         return Frames.frame(w.toByteBuffer(), Arrays.asList(lastItem));
+    }
+
+    /**
+     * A success reply whose whole result is pre-encoded (a call's result, meshes in it not copied).
+     *
+     * @param id the request id
+     * @param result buffers holding the encoded result item
+     * @return the frame
+     */
+    static ByteBuffer[] okWithResult(long id, List<ByteBuffer> result) {
+        CborWriter w = new CborWriter(32);
+        w.mapHeader(3).text("id").uint(id).text("ok").bool(true).text("result");
+        return Frames.frame(w.toByteBuffer(), result);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import io.meshport.codec.DecodeContext;
 import io.meshport.codec.Encoded;
@@ -58,14 +59,20 @@ final class RequestHandler {
         String method;
     }
 
-    void handle(Connection c, byte[] frame) {
+    /**
+     * Handles one frame.
+     *
+     * @return null when the request is done, or a future completing when it is (a call running on its
+     *         own thread; the connection handles nothing else meanwhile, so replies stay in order)
+     */
+    CompletableFuture<Void> handle(Connection c, byte[] frame) {
         CborMessage m;
         try {
             m = CborMessage.parse(frame, 0, frame.length);
         } catch (CborFormatException e) {
             c.closeAfter(Replies.error(null, ErrorCode.BAD_FRAME, "the frame is not one CBOR map: " + e.getMessage(), null),
                     "bad frame");
-            return;
+            return null;
         }
         Long id = null;
         try {
@@ -76,7 +83,7 @@ final class RequestHandler {
             // The client sent an id and waits for a reply, but this one cannot be echoed: answer
             // without id (as for frame-level errors) rather than only logging it.
             c.send(Replies.error(null, e.code(), e.getMessage(), e.detail()));
-            return;
+            return null;
         }
         Request r = null;
         try {
@@ -87,13 +94,18 @@ final class RequestHandler {
             if (server.limits.tokenRequired() && !c.authenticated) {
                 if (!"hello".equals(r.op)) {
                     unauthorized(c, id, "this host needs a token: the first message must be hello with it, not " + r.op);
-                    return;
+                    return null;
                 }
                 if (r.token == null || !tokenMatches(r.token)) {
                     unauthorized(c, id, r.token == null ? "this host needs a token, and hello has none" : "wrong token");
-                    return;
+                    return null;
                 }
                 c.authenticated = true;
+            }
+            if ("call".equals(r.op)) {
+                int args = m.valueStart("args");
+                return server.calls.call(c, id, r.service, r.method, frame, args >= 0 && !m.isNull("args") ? args : -1,
+                        args >= 0 ? m.valueEnd("args") : -1);
             }
             Object result = run(c, id, r, m);
             if (id != null && result != NO_REPLY) {
@@ -109,14 +121,23 @@ final class RequestHandler {
             fail(c, id, r, new MeshportException(ErrorCode.INTERNAL, "internal error (" + e.getClass().getSimpleName()
                     + "); the host's log has the details"));
         }
+        return null;
     }
 
     private void fail(Connection c, Long id, Request r, MeshportException e) {
+        fail(c, id, r == null || r.op == null ? "a request" : r.op, e);
+    }
+
+    /**
+     * Reports a failed request: an error reply, or for a request without id a line in the log.
+     *
+     * @param what the request, for the log
+     */
+    void fail(Connection c, Long id, String what, MeshportException e) {
         if (id != null) {
             c.send(Replies.error(id, e.code(), e.getMessage(), e.detail()));
         } else {
-            server.logRequestFailure(c, (r == null || r.op == null ? "a request" : r.op) + " without id failed: "
-                    + e.code() + ": " + e.getMessage());
+            server.logRequestFailure(c, what + " without id failed: " + e.code() + ": " + e.getMessage());
         }
     }
 
@@ -239,9 +260,6 @@ final class RequestHandler {
                     throw new MeshportException(ErrorCode.NOT_FOUND, "this connection has no watch " + Long.toUnsignedString(r.watch));
                 }
                 return null;
-            case "call":
-                throw new MeshportException(ErrorCode.NO_SERVICE, "no service '" + r.service
-                        + "' is exported by this host (it exports none)");
             default:
                 throw new MeshportException(ErrorCode.UNKNOWN_OP, "unknown op '" + r.op + "'; this host knows "
                         + String.join(", ", OPS));
@@ -260,7 +278,7 @@ final class RequestHandler {
         res.put("protocol", Protocol.VERSION);
         res.put("session", server.store().sessionId());
         res.put("codecs", server.codecs.ids());
-        res.put("services", List.of());
+        res.put("services", server.exports.names());
         res.put("maxFrameBytes", server.limits.maxFrameBytes);
         return res;
     }

@@ -29,6 +29,7 @@ final class ServerLimits {
     static final int DEFAULT_WRITE_TIMEOUT_S = 60;
     static final int DEFAULT_MAX_PENDING = 256;
     static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
+    static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
     /** Replies queued beyond this many bytes pause reading from that client (back-pressure). */
     static final long OUTBOUND_HIGH_WATER = 8L * 1024 * 1024;
     /** ... and reading resumes once the queue is below this. */
@@ -48,6 +49,7 @@ final class ServerLimits {
     final int maxQueuedEvents;
     final long maxInFlightBytes;
     final int workerThreads;
+    final int maxConcurrentCalls;
 
     private ServerLimits(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -64,6 +66,7 @@ final class ServerLimits {
         this.maxQueuedEvents = b.maxQueuedEvents;
         this.maxInFlightBytes = b.maxInFlightBytes;
         this.workerThreads = b.workerThreads;
+        this.maxConcurrentCalls = b.maxConcurrentCalls;
     }
 
     /** @return a builder with every default, for tests and embedding */
@@ -101,6 +104,7 @@ final class ServerLimits {
         b.maxQueuedEvents = (int) s.number("maxQueuedEvents", DEFAULT_MAX_QUEUED_EVENTS, 1, 100_000_000);
         b.maxInFlightBytes = s.number("maxInFlightBytes", 0, 0, Long.MAX_VALUE);
         b.workerThreads = (int) s.number("workerThreads", 0, 0, 1024);
+        b.maxConcurrentCalls = (int) s.number("maxConcurrentCalls", DEFAULT_MAX_CONCURRENT_CALLS, 1, 10_000);
         String token = s.text("token", "");
         String tokenFile = s.text("tokenFile", "");
         if (token.isEmpty() && !tokenFile.isEmpty()) {
@@ -167,6 +171,7 @@ final class ServerLimits {
         int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
         long maxInFlightBytes;
         int workerThreads;
+        int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
 
         Builder token(String t) {
             token = t == null ? null : t.getBytes(StandardCharsets.UTF_8);

@@ -37,6 +37,8 @@ final class SocketServer {
 
     final ServerLimits limits;
     final CodecRegistry codecs;
+    final ExportRegistry exports;
+    final CallDispatcher calls;
     final Log log;
     final InFlightBudget budget;
     final RequestHandler handler;
@@ -62,13 +64,16 @@ final class SocketServer {
      * @param limits the settings
      * @param store supplies the session (looked up per request, so the store can be replaced)
      * @param codecs the codecs
+     * @param exports the services exported to callers
      * @param log where to report
      */
-    SocketServer(ServerLimits limits, Supplier<SessionStore> store, CodecRegistry codecs, Log log) {
+    SocketServer(ServerLimits limits, Supplier<SessionStore> store, CodecRegistry codecs, ExportRegistry exports, Log log) {
         this.limits = limits;
         this.store = store;
         this.codecs = codecs;
+        this.exports = exports;
         this.log = log;
+        this.calls = new CallDispatcher(this, limits.maxConcurrentCalls);
         this.budget = new InFlightBudget(limits.effectiveInFlightBytes());
         this.handler = new RequestHandler(this);
     }
@@ -336,6 +341,7 @@ final class SocketServer {
         while (System.currentTimeMillis() < answerBy && connections.values().stream().anyMatch(Connection::busy)) {
             sleep(10);
         }
+        calls.stop(Math.max(0, answerBy - System.currentTimeMillis()));
         for (Connection c : connections.values()) {
             c.closeAfter(Replies.bye(reason), "stopping: " + reason);
         }

@@ -15,6 +15,7 @@ final class TestHost implements AutoCloseable {
     final SessionStoreImpl store;
     final SocketServer server;
     final CodecRegistry codecs;
+    final ExportRegistry exports;
 
     TestHost(ServerLimits.Builder limits) throws IOException {
         this(limits, 0);
@@ -27,7 +28,8 @@ final class TestHost implements AutoCloseable {
         codecs.add(sid.incrementAndGet(), "mesh", 0, "test", new MeshCodec(new MeshReaderService()));
         codecs.add(sid.incrementAndGet(), "cbor", 0, "test", new CborCodec());
         codecs.add(sid.incrementAndGet(), "bytes", 0, "test", new BytesCodec());
-        server = new SocketServer(limits.build(), () -> store, codecs, Log.STDERR);
+        exports = new ExportRegistry(Log.STDERR);
+        server = new SocketServer(limits.build(), () -> store, codecs, exports, Log.STDERR);
         server.start();
     }
 

@@ -28,6 +28,7 @@ import io.meshport.node.NodeGraph;
 import io.meshport.node.NodeInfo;
 import io.meshport.node.NodeType;
 import io.meshport.node.NodeTypeInfo;
+import io.meshport.protocol.ExportedService;
 import io.meshport.session.SessionStore;
 import io.meshport.support.Log;
 
@@ -35,10 +36,12 @@ import io.meshport.support.Log;
  * The node graph component: follows the node types on the whiteboard, and runs a {@link Graph} for as
  * long as it is active, saved under the host's data folder ({@code meshport.data}/nodes, or the
  * configured {@code stateDir}; the bundle's own data area when neither is set). Immediate, so that the
- * graph is loaded and auto-cooks from the start, whether or not anyone has asked for it yet.
+ * graph is loaded and auto-cooks from the start, whether or not anyone has asked for it yet. Exported
+ * to remote callers as {@code nodes}: the methods of {@link NodeGraph}, and nothing else.
  */
 @Component(service = NodeGraph.class, immediate = true, configurationPid = NodeGraphComponent.PID)
 @Designate(ocd = NodeGraphComponent.Config.class)
+@ExportedService("nodes")
 public final class NodeGraphComponent implements NodeGraph {
     /** Configuration PID of the node graph. */
     public static final String PID = "io.meshport.nodes";
