@@ -37,6 +37,7 @@ import io.meshport.wire.CborMessage;
 import io.meshport.wire.CborValues;
 import io.meshport.wire.CborWriter;
 import io.meshport.wire.Frames;
+import io.meshport.wire.call.CallValues;
 import io.meshport.wire.mesh.MeshCborReader;
 import io.meshport.wire.mesh.MeshCborWriter;
 
@@ -59,6 +60,18 @@ import io.meshport.wire.mesh.MeshCborWriter;
  */
 public final class MeshportClient implements AutoCloseable {
     private static final MeshCborReader MESH_READER = new MeshCborReader();
+    /** Meshes in call arguments and results: written and read in bulk, as put and get do. */
+    static final CallValues.Meshes MESHES = new CallValues.Meshes() {
+        @Override
+        public Mesh read(byte[] b, int off, int len) {
+            return MESH_READER.read(b, off, len, MeshReader.NO_BASE);
+        }
+
+        @Override
+        public List<ByteBuffer> write(Mesh mesh) {
+            return MeshCborWriter.encode(mesh);
+        }
+    };
 
     private final ClientOptions options;
     private final Socket socket;
@@ -463,6 +476,79 @@ public final class MeshportClient implements AutoCloseable {
         await(send(id, "unwatch", w, List.of(), (f, s, e) -> null));
     }
 
+    /**
+     * Calls a method of a service the host exports, with plain arguments (numbers, text, booleans,
+     * null, lists, maps, records, enums, meshes).
+     *
+     * @param service the exported name, e.g. {@code "nodes"}
+     * @param method the method
+     * @param args its arguments
+     * @return the result as plain values: maps, lists, {@code Long}, {@code Double}, text, booleans,
+     *         null ({@link #service(String, Class)} gives typed results)
+     * @throws MeshportClientException {@code NO_SERVICE}, {@code NO_METHOD}, {@code BAD_ARGS},
+     *         {@code CALL_FAILED}, or whatever the method failed with
+     */
+    public Object call(String service, String method, Object... args) {
+        return await(callAsync(service, method, args));
+    }
+
+    /**
+     * @param service the exported name
+     * @param method the method
+     * @param args its arguments
+     * @return the result as plain values, later
+     */
+    public CompletableFuture<Object> callAsync(String service, String method, Object... args) {
+        return callAsync(service, method, args, Object.class);
+    }
+
+    /** Sends a call; its result is read as {@code resultType} on the reader thread. */
+    CompletableFuture<Object> callAsync(String service, String method, Object[] args, java.lang.reflect.Type resultType) {
+        long id = ids.incrementAndGet();
+        CallValues.Out argsOut = new CallValues.Out();
+        Object[] a = args == null ? new Object[0] : args;
+        argsOut.writer().arrayHeader(a.length);
+        for (Object arg : a) {
+            CallValues.write(argsOut, arg, MESHES);
+        }
+        CborWriter w = new CborWriter(64 + service.length() + method.length());
+        w.mapHeader(5).text("op").text("call").text("id").uint(id).text("service").text(service).text("method").text(method)
+                .text("args");
+        return send(id, "call", w, argsOut.parts(), (f, s, e) -> CallValues.read(f, s, e, resultType, MESHES));
+    }
+
+    /**
+     * A typed proxy of a service the host exports: calling a method of {@code type} calls the host,
+     * and its result comes back as the method's return type (records, enums, lists, maps, meshes).
+     * Results are values, so {@code equals}, {@code hashCode} and {@code toString} work on them as on
+     * local objects; the proxy itself equals another proxy of the same service, type and client.
+     * Errors are {@link MeshportClientException}s carrying the protocol code.
+     *
+     * @param <T> the interface
+     * @param name the exported name, e.g. {@code "nodes"}
+     * @param type the interface the service is exported with, e.g. {@code NodeGraph.class}
+     * @return the proxy; each call waits at most the client's request timeout
+     */
+    public <T> T service(String name, Class<T> type) {
+        return service(name, type, options.requestTimeout());
+    }
+
+    /**
+     * @param <T> the interface
+     * @param name the exported name
+     * @param type the interface
+     * @param timeout how long each call of this proxy waits for its reply
+     * @return the proxy
+     */
+    public <T> T service(String name, Class<T> type, java.time.Duration timeout) {
+        return ServiceProxy.create(this, name, type, timeout);
+    }
+
+    /** Waits for a reply at most {@code timeout}. */
+    <T> T await(CompletableFuture<T> f, java.time.Duration timeout) {
+        return awaitMillis(f, timeout.toMillis());
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<ByteBuffer> tail, ResultParser<T> parser) {
@@ -601,7 +687,10 @@ public final class MeshportClient implements AutoCloseable {
     }
 
     private <T> T await(CompletableFuture<T> f) {
-        long ms = options.requestTimeout().toMillis();
+        return awaitMillis(f, options.requestTimeout().toMillis());
+    }
+
+    private <T> T awaitMillis(CompletableFuture<T> f, long ms) {
         try {
             return f.get(ms, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
