@@ -1,0 +1,104 @@
+package io.meshport.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Python client (samples/python/meshport.py) against a real host: its example pushes a mesh,
+ * scatters it through the remote node graph, reads the points back and watches the node re-cook;
+ * once with NumPy and once without it, since script editors do not always have it.
+ */
+class PythonClientIT {
+    private static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    static Path data;
+
+    private static EmbeddedHost host;
+    private static InetSocketAddress address;
+
+    @BeforeAll
+    static void startHost() throws Exception {
+        host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(0));
+        address = host.awaitListener(20_000);
+    }
+
+    @AfterAll
+    static void stopHost() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private static void checkExample(String out, int count) {
+        assertTrue(out.contains("pushed example/grid: version "), out);
+        assertTrue(out.contains(", 441 points, 400 faces"), out);
+        assertTrue(out.matches("(?s).*cooked /obj/scatter\\d+: " + count + " points, min spacing [0-9.]+ \\(1\\.[0-9]+ of the target radius\\)"
+                + " -> example/points version \\d+.*"), out);
+        assertTrue(out.contains("read back " + count + " points with attributes ['Cd', 'N', 'minSpacing', 'sourceFace', 'sourceFan',"
+                + " 'sourceUV']; every z is 0.0"), out);
+        assertTrue(out.contains("the node re-cooked by itself, example/points version"), out);
+        assertTrue(out.contains("z now 2.5"), out);
+        assertTrue(out.contains("state COOKED, cooked 2 times"), out);
+        assertTrue(out.contains("errors carry their code: NOT_FOUND"), out);
+    }
+
+    @Test
+    void theScatterExampleRunsWithNumPy() throws Exception {
+        String out = PythonRunner.run(Map.of(), PythonRunner.sample(ROOT, "scatter_example.py"),
+                "--port", String.valueOf(address.getPort()), "--count", "2000");
+        checkExample(out, 2000);
+    }
+
+    @Test
+    void theScatterExampleRunsWithoutNumPy() throws Exception {
+        String code = "import sys, runpy\n"
+                + "sys.modules['numpy'] = None\n" // as if it were not installed
+                + "sys.argv = ['scatter_example.py', '--port', '" + address.getPort() + "', '--count', '300']\n"
+                + "runpy.run_path(" + pythonString(PythonRunner.sample(ROOT, "scatter_example.py")) + ", run_name='__main__')\n";
+        checkExample(PythonRunner.run(Map.of(), "-c", code), 300);
+    }
+
+    @Test
+    void meshesTravelBothWaysWithEveryArrayKind() throws Exception {
+        String code = String.join("\n",
+                "import sys; sys.path.insert(0, " + pythonString(ROOT.resolve("samples/python").toString()) + ")",
+                "import meshport, numpy",
+                "with meshport.connect('127.0.0.1', " + address.getPort() + ") as c:",
+                "    p = numpy.arange(12, dtype=numpy.float64).reshape(4, 3)",
+                "    c.put_mesh('py/quad', p, [0, 1, 2, 3], face_counts=[4], attributes={",
+                "        'id': ('point', 1, numpy.array([7, 8, 9, 10])), 'w': {'owner': 'vertex', 'size': 1, 'data': [0.5, 1, 1, 1]},",
+                "        'tag': ('face', 1, [3])})",
+                "    m = c.get_mesh('py/quad')",
+                "    assert m['positions'].shape == (4, 3) and m['positions'].dtype == numpy.float32, m['positions']",
+                "    assert (m['positions'] == p).all()",
+                "    assert list(m['indices']) == [0, 1, 2, 3] and list(m['faceCounts']) == [4]",
+                "    a = m['attributes']",
+                "    assert a['id']['data'].dtype == numpy.int32 and list(a['id']['data']) == [7, 8, 9, 10], a['id']",
+                "    assert a['w']['data'].dtype == numpy.float32 and list(a['w']['data']) == [0.5, 1, 1, 1], a['w']",
+                "    r = c.update_positions('py/quad', m['version'], p + 1)",
+                "    assert (c.get_mesh('py/quad')['positions'] == p + 1).all()",
+                "    try:",
+                "        c.update_positions('py/quad', m['version'], p)",
+                "        raise SystemExit('a stale base was accepted')",
+                "    except meshport.MeshportError as e:",
+                "        assert e.code == 'CONFLICT' and e.detail['current'] == r['version'], e",
+                "    assert [e['key'] for e in c.list('py/')] == ['py/quad']",
+                "    assert c.delete('py/quad') > r['version']",
+                "    print('all good')");
+        assertTrue(PythonRunner.run(Map.of(), "-c", code).contains("all good"));
+    }
+
+    private static String pythonString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

@@ -1,0 +1,481 @@
+"""A client for Meshport hosts: push meshes into a running host's session, read them back, watch
+keys change, and drive the host's node graph, from any Python 3 with ``cbor2`` (Debian's
+``python3-cbor2``). NumPy is used when it is there: arrays go out and come back as NumPy arrays,
+copied in bulk; without it, ``array.array`` and lists do the same job. Paste it into Maya's, Houdini's
+or Blender's script editor, or put it next to your script.
+
+    import meshport
+    with meshport.connect("127.0.0.1", 18830, token=None) as conn:
+        conn.put_mesh("geo/tri", positions=[0, 0, 0, 1, 0, 0, 0, 1, 0], indices=[0, 1, 2])
+        mesh = conn.get_mesh("geo/tri")            # {"positions": (3, 3) float32 array, ...}
+        path = conn.nodes.create("/obj", "scatter", "s1")
+        conn.nodes.setParm(path, "source", "geo/tri")
+        print(conn.nodes.cook(path))
+
+Errors the host reports raise ``MeshportError`` with the protocol's ``code`` (``NOT_FOUND``,
+``BAD_ARGS``, ...). The wire protocol is in docs/protocol.md of the Meshport repository.
+"""
+import array
+import hashlib
+import itertools
+import queue
+import socket
+import ssl
+import struct
+import sys
+import threading
+
+import cbor2
+
+try:
+    import numpy
+except ImportError:  # the client works without it
+    numpy = None
+
+__all__ = ["connect", "Connection", "MeshportError", "Watch"]
+
+PROTOCOL_VERSION = 1
+DEFAULT_PORT = 18830
+
+# RFC 8746 typed-array tags: (numpy dtype, array.array typecode or None, little-endian)
+_TAGS = {
+    64: ("u1", "B", True), 72: ("i1", "b", True),
+    69: ("<u2", "H", True), 65: (">u2", "H", False), 77: ("<i2", "h", True), 73: (">i2", "h", False),
+    70: ("<u4", "I", True), 66: (">u4", "I", False), 78: ("<i4", "i", True), 74: (">i4", "i", False),
+    71: ("<u8", "Q", True), 67: (">u8", "Q", False), 79: ("<i8", "q", True), 75: (">i8", "q", False),
+    84: ("<f2", None, True), 80: (">f2", None, False),
+    85: ("<f4", "f", True), 81: (">f4", "f", False), 86: ("<f8", "d", True), 82: (">f8", "d", False),
+}
+_FLOAT32_LE, _UINT32_LE, _SINT32_LE = 85, 70, 78
+
+
+class MeshportError(Exception):
+    """An error the host reported: ``code`` (e.g. ``"NOT_FOUND"``), ``message``, ``detail`` (a dict)."""
+
+    def __init__(self, code, message, detail=None):
+        super().__init__("%s: %s" % (code, message))
+        self.code = code
+        self.message = message
+        self.detail = detail or {}
+
+
+class ConnectionClosed(MeshportError):
+    """The connection is closed (by ``close()``, a ``bye`` from the host, or a network failure)."""
+
+    def __init__(self, why):
+        super().__init__("CLOSED", why)
+
+
+def connect(host="127.0.0.1", port=DEFAULT_PORT, token=None, tls=False, cafile=None, pin=None, timeout=60.0,
+            client="meshport.py"):
+    """Connects and says hello.
+
+    token: the host's token, if it has one. tls: True to speak TLS; then either ``cafile`` (a PEM file
+    of the CA, or of the host's own certificate, to trust) or ``pin`` (the SHA-256 of the host
+    certificate, hex, as ``openssl x509 -noout -fingerprint -sha256`` prints it) must be given, or
+    the system's trusted CAs are used. timeout: seconds to wait for each reply.
+    """
+    return Connection(host, port, token=token, tls=tls, cafile=cafile, pin=pin, timeout=timeout, client=client)
+
+
+def _typed(values, dtype, tag):
+    """Values as an RFC 8746 typed array of ``tag``: NumPy arrays and lists alike, copied in bulk."""
+    if numpy is not None:
+        a = numpy.ascontiguousarray(numpy.asarray(values), dtype=numpy.dtype(dtype))
+        return cbor2.CBORTag(tag, a.tobytes())
+    code = {_FLOAT32_LE: "f", _UINT32_LE: "I", _SINT32_LE: "i"}[tag]
+    a = values if isinstance(values, array.array) and values.typecode == code else array.array(code, values)
+    if sys.byteorder != "little":
+        a = array.array(code, a)
+        a.byteswap()
+    return cbor2.CBORTag(tag, a.tobytes())
+
+
+def _untyped(value):
+    """A typed array back as a NumPy array (or an array.array without NumPy); anything else as is."""
+    if isinstance(value, cbor2.CBORTag) and value.tag in _TAGS and isinstance(value.value, (bytes, bytearray)):
+        dtype, code, little = _TAGS[value.tag]
+        if numpy is not None:
+            return numpy.frombuffer(value.value, dtype=numpy.dtype(dtype))
+        if code is None:
+            raise ValueError("half-precision typed arrays need NumPy")
+        a = array.array(code)
+        a.frombytes(value.value)
+        if little != (sys.byteorder == "little"):
+            a.byteswap()
+        return a
+    return value
+
+
+def _shape(a, width):
+    if numpy is not None and isinstance(a, numpy.ndarray) and width > 1:
+        return a.reshape(-1, width)
+    return a
+
+
+def _plain(value):
+    """A decoded CBOR value with its typed arrays turned into arrays, recursively."""
+    value = _untyped(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class _Pending(object):
+    __slots__ = ("event", "reply", "on_reply")
+
+    def __init__(self, on_reply=None):
+        self.event = threading.Event()
+        self.reply = None
+        self.on_reply = on_reply  # runs on the reader thread, before any later frame is read
+
+
+class Watch(object):
+    """Changes of the keys under a prefix: iterate it, or call ``next_event(timeout)``; ``close()`` stops it.
+    Each event is a dict ``{"key", "version", "change"}`` (``change`` is ``"put"`` or ``"delete"``)."""
+
+    def __init__(self, conn, watch_id, prefix):
+        self._conn = conn
+        self.id = watch_id
+        self.prefix = prefix
+        self._events = queue.Queue()
+
+    def next_event(self, timeout=None):
+        """The next event, waiting at most ``timeout`` seconds (None: forever); None on timeout."""
+        try:
+            return self._events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def __iter__(self):
+        while True:
+            ev = self._events.get()
+            if ev is None:
+                return
+            yield ev
+
+    def close(self):
+        self._conn._unwatch(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Service(object):
+    """An exported service of the host: attribute access makes calls, ``conn.nodes.cook("/obj/s1")``."""
+
+    def __init__(self, conn, name):
+        self._conn = conn
+        self._name = name
+
+    def __getattr__(self, method):
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def call(*args):
+            return self._conn.call(self._name, method, *args)
+
+        call.__name__ = method
+        return call
+
+    def __eq__(self, other):
+        return isinstance(other, Service) and other._conn is self._conn and other._name == self._name
+
+    def __hash__(self):
+        return hash((id(self._conn), self._name))
+
+    def __repr__(self):
+        return "<meshport service %r at %s:%d>" % (self._name, self._conn.host, self._conn.port)
+
+
+class Connection(object):
+    """A connection to a Meshport host. Thread safe; replies are matched to requests by id, and watch
+    events are delivered to their ``Watch`` objects by a reader thread."""
+
+    def __init__(self, host, port, token=None, tls=False, cafile=None, pin=None, timeout=60.0, client="meshport.py"):
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self._ids = itertools.count(1)
+        self._pending = {}
+        self._watches = {}
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._closed = None
+        sock = socket.create_connection((host, port), timeout=timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls:
+            sock = self._wrap(sock, host, cafile, pin)
+        sock.settimeout(None)  # the reader thread blocks; requests time out on their own
+        self._sock = sock
+        self._reader = threading.Thread(target=self._read_loop, name="meshport-reader", daemon=True)
+        self._reader.start()
+        hello = {"op": "hello", "version": PROTOCOL_VERSION, "client": client}
+        if token is not None:
+            hello["token"] = token
+        try:
+            self.info = self._request(hello)
+        except BaseException:
+            self.close()
+            raise
+        self.nodes = Service(self, "nodes")
+
+    @staticmethod
+    def _wrap(sock, host, cafile, pin):
+        if pin is not None:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE  # checked below against the pin instead
+        else:
+            ctx = ssl.create_default_context(cafile=cafile)
+            if cafile is not None:
+                ctx.check_hostname = False  # trusting this CA (or this very certificate) for this host
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            wrapped = ctx.wrap_socket(sock, server_hostname=host)
+        except BaseException:
+            sock.close()
+            raise
+        if pin is not None:
+            got = hashlib.sha256(wrapped.getpeercert(binary_form=True)).hexdigest()
+            want = pin.replace(":", "").lower()
+            if got != want:
+                wrapped.close()
+                raise ssl.SSLError("the host's certificate is %s, not the pinned %s" % (got, want))
+        return wrapped
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _send(self, message):
+        body = cbor2.dumps(message)
+        with self._send_lock:
+            self._sock.sendall(struct.pack(">I", len(body)) + body)
+
+    def _request(self, message, timeout=None, on_reply=None):
+        if self._closed is not None:
+            raise ConnectionClosed(self._closed)
+        p = _Pending(on_reply)
+        rid = next(self._ids)
+        message["id"] = rid
+        with self._lock:
+            self._pending[rid] = p
+        try:
+            self._send(message)
+        except OSError as e:
+            with self._lock:
+                self._pending.pop(rid, None)
+            self._shutdown("send failed: %s" % e)
+            raise ConnectionClosed(self._closed)
+        if not p.event.wait(self.timeout if timeout is None else timeout):
+            with self._lock:
+                self._pending.pop(rid, None)
+            raise TimeoutError("no reply to %s within %s s" % (message.get("op"), self.timeout if timeout is None else timeout))
+        reply = p.reply
+        if reply is None:
+            raise ConnectionClosed(self._closed)
+        if not reply.get("ok"):
+            err = reply.get("error") or {}
+            raise MeshportError(err.get("code", "INTERNAL"), err.get("message", ""), err.get("detail"))
+        return reply.get("result")
+
+    def _read_exactly(self, n):
+        chunks = []
+        while n > 0:
+            chunk = self._sock.recv(min(n, 1 << 20))
+            if not chunk:
+                raise EOFError("the host closed the connection")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def _read_loop(self):
+        why = "the host closed the connection"
+        try:
+            while True:
+                size = struct.unpack(">I", self._read_exactly(4))[0]
+                frame = cbor2.loads(self._read_exactly(size))
+                op = frame.get("op")
+                if op == "event":
+                    w = self._watches.get(frame.get("watch"))
+                    if w is not None:
+                        w._events.put({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
+                elif op == "bye":
+                    why = "the host said bye: %s" % frame.get("reason")
+                elif "id" in frame:
+                    with self._lock:
+                        p = self._pending.pop(frame["id"], None)
+                    if p is not None:
+                        p.reply = frame
+                        if p.on_reply is not None and frame.get("ok"):
+                            p.on_reply(frame.get("result"))
+                        p.event.set()
+                elif not frame.get("ok", True):
+                    err = frame.get("error") or {}
+                    why = "%s: %s" % (err.get("code"), err.get("message"))
+        except (EOFError, OSError, ValueError) as e:
+            if self._closed is None and not isinstance(e, EOFError):
+                why = "connection lost: %s" % e
+        self._shutdown(why)
+
+    def _shutdown(self, why):
+        if self._closed is None:
+            self._closed = why
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        for p in pending.values():
+            p.event.set()  # reply stays None: ConnectionClosed
+        for w in list(self._watches.values()):
+            w._events.put(None)
+
+    def close(self):
+        """Closes the connection; requests still waiting raise ``ConnectionClosed``."""
+        if self._closed is None:
+            self._closed = "closed by the client"
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._shutdown(self._closed)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------------ ops
+
+    def ping(self):
+        """The host's clock, epoch milliseconds."""
+        return self._request({"op": "ping"})["time"]
+
+    def print(self, text):
+        """Prints ``text`` on the host's console."""
+        self._request({"op": "print", "text": text})
+
+    def put(self, key, value, codec="cbor", if_version=None):
+        """Puts a value: any CBOR-able value with codec ``cbor``, ``bytes`` with codec ``bytes`` or a
+        file's bytes with a third-party codec (e.g. ``"ply"``). Returns ``{key, version, kind, summary}``."""
+        m = {"op": "put", "key": key, "codec": codec, "body": value}
+        if if_version is not None:
+            m["ifVersion"] = if_version
+        return self._request(m)
+
+    def put_mesh(self, key, positions, indices=None, face_counts=None, attributes=None, name=None, if_version=None):
+        """Puts a mesh. ``positions``: x y z per point (a NumPy array of any shape, or a flat list);
+        ``indices``: the vertex list (point numbers), None for a point cloud; ``face_counts``: vertices
+        per face, None for triangles; ``attributes``: ``{name: (owner, size, data)}`` or
+        ``{name: {"owner": ..., "size": ..., "data": ...}}``, owner being point, vertex, face or detail,
+        data floats or ints (ints stay ints). Arrays travel as typed arrays. Returns the put's result."""
+        body = {"positions": _typed(positions, "<f4", _FLOAT32_LE)}
+        if indices is not None:
+            body["indices"] = _typed(indices, "<u4", _UINT32_LE)
+        if face_counts is not None:
+            body["faceCounts"] = _typed(face_counts, "<u4", _UINT32_LE)
+        if attributes:
+            body["attributes"] = {n: self._attribute(n, a) for n, a in attributes.items()}
+        if name is not None:
+            body["name"] = name
+        return self.put(key, body, codec="mesh", if_version=if_version)
+
+    @staticmethod
+    def _attribute(name, a):
+        if isinstance(a, dict):
+            owner, size, data = a["owner"], a.get("size", 1), a["data"]
+        else:
+            owner, size, data = a
+        is_int = False
+        if numpy is not None and isinstance(data, numpy.ndarray):
+            is_int = numpy.issubdtype(data.dtype, numpy.integer)
+        elif isinstance(data, array.array):
+            is_int = data.typecode in "bBhHiIlLqQ"
+        else:
+            data = list(data)
+            is_int = all(isinstance(v, int) and not isinstance(v, bool) for v in data)
+        if is_int:
+            return {"owner": owner, "size": size, "type": "int", "data": _typed(data, "<i4", _SINT32_LE)}
+        return {"owner": owner, "size": size, "type": "float", "data": _typed(data, "<f4", _FLOAT32_LE)}
+
+    def update_positions(self, key, base, positions):
+        """Replaces the positions of the mesh at ``key``, which must be at version ``base``; faces and
+        the other attributes stay. Returns the put's result."""
+        return self.put(key, {"base": base, "positions": _typed(positions, "<f4", _FLOAT32_LE)}, codec="mesh")
+
+    def get(self, key, codec=None):
+        """The value at ``key`` as ``{key, version, codec, body}``, typed arrays as arrays."""
+        m = {"op": "get", "key": key}
+        if codec is not None:
+            m["codec"] = codec
+        r = self._request(m)
+        r["body"] = _plain(r["body"])
+        return r
+
+    def get_mesh(self, key):
+        """The mesh at ``key``: ``{"positions": (P, 3) float32, "indices", "faceCounts", "attributes":
+        {name: {"owner", "size", "data"}}, "name", "meta", "version"}`` with NumPy arrays (shaped by
+        tuple size) when NumPy is there, ``array.array`` otherwise; absent parts are absent."""
+        return self._mesh(self.get(key, codec="mesh"))
+
+    @staticmethod
+    def _mesh(entry):
+        body = entry["body"] if "body" in entry else entry
+        out = dict(body)
+        out["positions"] = _shape(body["positions"], 3)
+        for a in (out.get("attributes") or {}).values():
+            a["data"] = _shape(a["data"], a.get("size", 1))
+        if "version" in entry:
+            out["version"] = entry["version"]
+        return out
+
+    def delete(self, key, if_version=None):
+        """Deletes ``key``; returns the version of the delete."""
+        m = {"op": "delete", "key": key}
+        if if_version is not None:
+            m["ifVersion"] = if_version
+        return self._request(m)["version"]
+
+    def list(self, prefix=""):
+        """The entries under ``prefix``: ``[{key, version, kind, codec, bytes, updated}]`` sorted by key."""
+        return self._request({"op": "list", "prefix": prefix})
+
+    def watch(self, prefix):
+        """Watches the keys under ``prefix``; returns a ``Watch``."""
+        w = Watch(self, None, prefix)
+
+        def registered(result):  # on the reader thread: events may follow the reply at once
+            w.id = result["watch"]
+            with self._lock:
+                self._watches[w.id] = w
+
+        self._request({"op": "watch", "prefix": prefix}, on_reply=registered)
+        return w
+
+    def _unwatch(self, w):
+        with self._lock:
+            self._watches.pop(w.id, None)
+        w._events.put(None)
+        if self._closed is None:
+            self._request({"op": "unwatch", "watch": w.id})
+
+    def call(self, service, method, *args):
+        """Calls ``method`` of the exported ``service`` with ``args``; returns its result, typed arrays
+        as arrays and meshes as dicts (see ``get_mesh``)."""
+        return _plain(self._request({"op": "call", "service": service, "method": method, "args": list(args)}))
+
+    def service(self, name):
+        """An exported service as an object whose methods make calls: ``conn.service("nodes").types()``."""
+        return Service(self, name)
+
+    def node_output(self, path):
+        """The output geometry of a node as a mesh dict (see ``get_mesh``), or None when it has none."""
+        out = self.call("nodes", "output", path)
+        return None if out is None else self._mesh(out)
