@@ -15,9 +15,10 @@ public final class ClientOptions {
     private final String clientName;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final ClientTls tls;
 
     private ClientOptions(String host, int port, String token, String clientName, Duration connectTimeout,
-            Duration requestTimeout) {
+            Duration requestTimeout, ClientTls tls) {
         this.host = Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
@@ -27,6 +28,7 @@ public final class ClientOptions {
         this.clientName = clientName;
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.tls = tls;
     }
 
     /**
@@ -35,7 +37,7 @@ public final class ClientOptions {
      * @return options with no token, a 10 s connect timeout and a 60 s request timeout
      */
     public static ClientOptions of(String host, int port) {
-        return new ClientOptions(host, port, null, "meshport-java", Duration.ofSeconds(10), Duration.ofSeconds(60));
+        return new ClientOptions(host, port, null, "meshport-java", Duration.ofSeconds(10), Duration.ofSeconds(60), null);
     }
 
     /** @return options for {@code 127.0.0.1} on the default port */
@@ -45,22 +47,74 @@ public final class ClientOptions {
 
     /** @param t the token, or null @return changed options */
     public ClientOptions withToken(String t) {
-        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout);
+        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout, tls);
     }
 
     /** @param name how the client names itself to the host @return changed options */
     public ClientOptions withClientName(String name) {
-        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout);
+        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout, tls);
     }
 
     /** @param d how long to wait for the connection @return changed options */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(host, port, token, clientName, d, requestTimeout);
+        return new ClientOptions(host, port, token, clientName, d, requestTimeout, tls);
     }
 
     /** @param d how long a blocking call waits for its reply @return changed options */
     public ClientOptions withRequestTimeout(Duration d) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, d);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, d, tls);
+    }
+
+    /**
+     * Speaks TLS, trusting the CAs this JVM trusts, and checking that the host's certificate names
+     * the host connected to.
+     *
+     * @return changed options
+     */
+    public ClientOptions withTls() {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.system());
+    }
+
+    /**
+     * Speaks TLS, trusting the certificates in a PEM file (a private CA, or the host's own certificate),
+     * and checking that the host's certificate names the host connected to.
+     *
+     * @param pemFile the certificates to trust
+     * @return changed options
+     * @throws IllegalArgumentException when the file holds no readable certificate
+     */
+    public ClientOptions withTrustedCertificates(java.nio.file.Path pemFile) {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.trusting(pemFile));
+    }
+
+    /**
+     * Speaks TLS and accepts exactly one host certificate, by its SHA-256 fingerprint (hex, colons
+     * allowed, as {@code openssl x509 -noout -fingerprint -sha256} prints it); no CA is involved.
+     *
+     * @param sha256 the fingerprint
+     * @return changed options
+     */
+    public ClientOptions withPinnedCertificate(String sha256) {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.pinned(sha256));
+    }
+
+    /**
+     * Speaks TLS with a context of your own (client certificates, other trust stores...).
+     *
+     * @param context the context
+     * @return changed options
+     */
+    public ClientOptions withTls(javax.net.ssl.SSLContext context) {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.of(context));
+    }
+
+    /** @return true when the connection is made with TLS */
+    public boolean tls() {
+        return tls != null;
+    }
+
+    ClientTls tlsSettings() {
+        return tls;
     }
 
     /** @return the host */

@@ -150,6 +150,11 @@ public final class MeshportClient implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(options.host(), options.port()), (int) options.connectTimeout().toMillis());
+            if (options.tlsSettings() != null) {
+                s.setSoTimeout((int) options.connectTimeout().toMillis()); // the handshake counts as connecting
+                s = options.tlsSettings().wrap(s, options.host(), options.port());
+                s.setSoTimeout(0);
+            }
             c = new MeshportClient(options, s);
         } catch (IOException e) {
             try {

@@ -62,6 +62,7 @@ final class Connection {
 
     final long id;
     final SocketChannel channel;
+    final Transport transport;
     final String remote;
     final FrameDecoder decoder;
     final long connectedAt;
@@ -94,9 +95,10 @@ final class Connection {
     private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
     private final AtomicLong nextWatch = new AtomicLong();
 
-    Connection(long id, SocketChannel channel, String remote, SocketServer server) {
+    Connection(long id, SocketChannel channel, Transport transport, String remote, SocketServer server) {
         this.id = id;
         this.channel = channel;
+        this.transport = transport;
         this.remote = remote;
         this.server = server;
         this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.budget);
@@ -118,7 +120,7 @@ final class Connection {
                 return;
             }
             while (pause == 0 && state == State.OPEN) {
-                FrameDecoder.Event ev = decoder.poll(channel);
+                FrameDecoder.Event ev = decoder.poll(transport);
                 switch (ev) {
                     case FRAME:
                         lastActivity = System.currentTimeMillis();
@@ -127,6 +129,12 @@ final class Connection {
                     case NEED_MORE:
                     case YIELD:
                         trackFrameStart();
+                        if (transport.wantsWrite()) {
+                            updateInterest(); // a TLS handshake has records the socket did not take yet
+                        }
+                        if (ev == FrameDecoder.Event.YIELD && transport.bufferedInput()) {
+                            server.post(this::onReadable); // TLS holds the rest: the selector will not report it
+                        }
                         return;
                     case WAIT_BUDGET:
                         frameStartedAt = 0;
@@ -181,7 +189,7 @@ final class Connection {
         ByteBuffer scratch = server.scratch;
         for (int i = 0; i < 64; i++) {
             scratch.clear();
-            int n = channel.read(scratch);
+            int n = transport.read(scratch);
             if (n < 0) {
                 eof = true;
                 if (outputShut) {
@@ -223,7 +231,7 @@ final class Connection {
             ops |= SelectionKey.OP_READ;
         }
         synchronized (outLock) {
-            if (writePending && !out.isEmpty()) {
+            if (writePending && !out.isEmpty() || transport.wantsWrite()) {
                 ops |= SelectionKey.OP_WRITE;
             }
         }
@@ -432,7 +440,7 @@ final class Connection {
                     break;
                 }
             }
-            long written = channel.write(batch, 0, n);
+            long written = transport.write(batch, 0, n);
             if (written > 0) {
                 lastWriteProgress = System.currentTimeMillis();
             }
@@ -458,7 +466,7 @@ final class Connection {
                 return false;
             }
         }
-        return true;
+        return transport.flush();
     }
 
     private static boolean done(OutFrame f) {
@@ -506,7 +514,7 @@ final class Connection {
         if (state == State.CLOSING && outEmpty && !outputShut) {
             outputShut = true;
             try {
-                channel.shutdownOutput();
+                transport.shutdownOutput();
             } catch (IOException e) {
                 close(null);
                 return;
@@ -544,6 +552,10 @@ final class Connection {
                 return;
             }
         }
+        if (transport.handshaking() && now - connectedAt > l.authTimeoutMs) {
+            close("TLS handshake not finished within " + l.authTimeoutMs / 1000 + " s");
+            return;
+        }
         if (l.tokenRequired() && !authenticated && now - connectedAt > l.authTimeoutMs) {
             closeAfter(Replies.error(null, ErrorCode.UNAUTHORIZED, "no hello with the token within "
                     + l.authTimeoutMs / 1000 + " s", null), "no authentication in time");
@@ -575,7 +587,7 @@ final class Connection {
             key.cancel();
         }
         try {
-            channel.close();
+            transport.close();
         } catch (IOException e) {
             // closing anyway
         }

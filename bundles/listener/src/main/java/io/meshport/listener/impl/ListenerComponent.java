@@ -71,7 +71,9 @@ public final class ListenerComponent implements ListenerStatus {
         List<String> problems = new ArrayList<>();
         ServerLimits limits;
         try {
-            limits = ServerLimits.from(config, ctx::getProperty, problems);
+            String data = ctx.getProperty("meshport.data");
+            limits = ServerLimits.from(config, ctx::getProperty, problems,
+                    data != null ? java.nio.file.Paths.get(data) : ctx.getDataFile("").toPath());
         } catch (IllegalArgumentException e) {
             logger.error("the listener cannot start: {}", e.getMessage());
             throw e;
@@ -91,7 +93,11 @@ public final class ListenerComponent implements ListenerStatus {
         }
         server = srv;
         InetSocketAddress a = srv.address();
-        logger.info("listening on {}:{}{}", a.getAddress().getHostAddress(), a.getPort(),
+        if (limits.generatedTokenFile != null) {
+            logger.warn("no token is configured and the listener binds {}: clients must send the token kept in {} (readable by"
+                    + " this user only)", limits.bindAddress.getHostAddress(), limits.generatedTokenFile);
+        }
+        logger.info("listening on {}:{}{}{}", a.getAddress().getHostAddress(), a.getPort(), limits.tls != null ? " with TLS" : "",
                 limits.tokenRequired() ? " (token required)" : "");
     }
 

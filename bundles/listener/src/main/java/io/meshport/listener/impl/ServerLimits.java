@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import javax.net.ssl.SSLContext;
+
 import io.meshport.listener.ListenerConfiguration;
 import io.meshport.protocol.Protocol;
 
@@ -50,6 +52,10 @@ final class ServerLimits {
     final long maxInFlightBytes;
     final int workerThreads;
     final int maxConcurrentCalls;
+    /** The TLS identity, or null to speak plain TCP. */
+    final SSLContext tls;
+    /** Where a token was generated for this run, or null when the token was configured (or there is none). */
+    final Path generatedTokenFile;
 
     private ServerLimits(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -67,6 +73,8 @@ final class ServerLimits {
         this.maxInFlightBytes = b.maxInFlightBytes;
         this.workerThreads = b.workerThreads;
         this.maxConcurrentCalls = b.maxConcurrentCalls;
+        this.tls = b.tls;
+        this.generatedTokenFile = b.generatedTokenFile;
     }
 
     /** @return a builder with every default, for tests and embedding */
@@ -80,10 +88,12 @@ final class ServerLimits {
      * @param config configuration properties (Config Admin), may be empty
      * @param frameworkProperty looks up a framework property, null when unset
      * @param problems receives one sentence per invalid value that was replaced by its default
+     * @param tokenDir where to generate a token file when the listener binds beyond loopback and none
+     *        is configured; null to never generate one
      * @return the settings
-     * @throws IllegalArgumentException when the bind address or the token cannot be used
+     * @throws IllegalArgumentException when the bind address, the token or the TLS identity cannot be used
      */
-    static ServerLimits from(Map<String, ?> config, Function<String, String> frameworkProperty, List<String> problems) {
+    static ServerLimits from(Map<String, ?> config, Function<String, String> frameworkProperty, List<String> problems, Path tokenDir) {
         Source s = new Source(config, frameworkProperty, problems);
         Builder b = new Builder();
         String bind = s.text("bindAddress", Protocol.DEFAULT_BIND);
@@ -111,6 +121,24 @@ final class ServerLimits {
             token = readTokenFile(Paths.get(tokenFile));
         }
         b.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+        if (b.token == null && !b.bindAddress.isLoopbackAddress() && !b.allowInsecureBind && tokenDir != null) {
+            b.generatedTokenFile = tokenDir.resolve("token");
+            b.token = GeneratedToken.readOrCreate(b.generatedTokenFile).getBytes(StandardCharsets.UTF_8);
+        }
+        String keyStore = s.text("tlsKeyStore", "");
+        String cert = s.text("tlsCertificate", "");
+        String key = s.text("tlsPrivateKey", "");
+        if (!keyStore.isEmpty() && (!cert.isEmpty() || !key.isEmpty())) {
+            throw new IllegalArgumentException("tlsKeyStore and tlsCertificate/tlsPrivateKey are both set; give one TLS identity");
+        }
+        if (!keyStore.isEmpty()) {
+            b.tls = TlsContexts.fromPkcs12(Paths.get(keyStore), s.text("tlsKeyStorePassword", ""));
+        } else if (!cert.isEmpty() || !key.isEmpty()) {
+            if (cert.isEmpty() || key.isEmpty()) {
+                throw new IllegalArgumentException("TLS from PEM files needs both tlsCertificate and tlsPrivateKey");
+            }
+            b.tls = TlsContexts.fromPem(Paths.get(cert), Paths.get(key));
+        }
         return b.build();
     }
 
@@ -172,6 +200,8 @@ final class ServerLimits {
         long maxInFlightBytes;
         int workerThreads;
         int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+        SSLContext tls;
+        Path generatedTokenFile;
 
         Builder token(String t) {
             token = t == null ? null : t.getBytes(StandardCharsets.UTF_8);

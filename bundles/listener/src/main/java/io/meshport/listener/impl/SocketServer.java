@@ -283,16 +283,27 @@ final class SocketServer {
             }
             if (connections.size() >= limits.maxConnections) {
                 // Tell the client why instead of leaving it hanging; the write fits any send buffer.
-                try {
-                    ch.write(Replies.bye("the host serves " + limits.maxConnections + " connections, its limit; try again later"));
-                } catch (IOException e) {
-                    // it is closed either way
+                // (Under TLS nothing can be said before a handshake: the client just sees the close.)
+                if (limits.tls == null) {
+                    try {
+                        ch.write(Replies.bye("the host serves " + limits.maxConnections + " connections, its limit; try again later"));
+                    } catch (IOException e) {
+                        // it is closed either way
+                    }
                 }
                 closeQuietly(ch);
                 log.warn("refused a connection from " + remote + ": " + limits.maxConnections + " connections open", null);
                 continue;
             }
-            Connection c = new Connection(nextId.incrementAndGet(), ch, remote, this);
+            Transport transport;
+            try {
+                transport = limits.tls == null ? Transport.plain(ch) : new TlsTransport(ch, TlsContexts.engine(limits.tls));
+            } catch (IOException e) {
+                log.warn("cannot start TLS with " + remote + ": " + e.getMessage(), null);
+                closeQuietly(ch);
+                continue;
+            }
+            Connection c = new Connection(nextId.incrementAndGet(), ch, transport, remote, this);
             try {
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
             } catch (IOException e) {
