@@ -17,6 +17,7 @@ Errors the host reports raise ``MeshportError`` with the protocol's ``code`` (``
 """
 import array
 import hashlib
+import hmac
 import itertools
 import queue
 import socket
@@ -66,16 +67,18 @@ class ConnectionClosed(MeshportError):
         super().__init__("CLOSED", why)
 
 
-def connect(host="127.0.0.1", port=DEFAULT_PORT, token=None, tls=False, cafile=None, pin=None, timeout=60.0,
-            client="meshport.py"):
+def connect(host="127.0.0.1", port=DEFAULT_PORT, token=None, tls=False, cafile=None, pin=None, check_hostname=True,
+            timeout=60.0, client="meshport.py"):
     """Connects and says hello.
 
-    token: the host's token, if it has one. tls: True to speak TLS; then either ``cafile`` (a PEM file
-    of the CA, or of the host's own certificate, to trust) or ``pin`` (the SHA-256 of the host
-    certificate, hex, as ``openssl x509 -noout -fingerprint -sha256`` prints it) must be given, or
-    the system's trusted CAs are used. timeout: seconds to wait for each reply.
+    token: the host's token, if it has one. tls: True to speak TLS, trusting ``cafile`` (a PEM file of
+    the CA, or of the host's own certificate) or else the system's CAs, and checking that the
+    certificate names ``host`` (unless ``check_hostname`` is False); or, with ``pin`` (the host
+    certificate's SHA-256, hex, colons allowed, as ``openssl x509 -noout -fingerprint -sha256``
+    prints it), accepting exactly that certificate. timeout: seconds to wait for each reply.
     """
-    return Connection(host, port, token=token, tls=tls, cafile=cafile, pin=pin, timeout=timeout, client=client)
+    return Connection(host, port, token=token, tls=tls or pin is not None or cafile is not None, cafile=cafile, pin=pin,
+                      check_hostname=check_hostname, timeout=timeout, client=client)
 
 
 def _typed(values, dtype, tag):
@@ -197,7 +200,8 @@ class Connection(object):
     """A connection to a Meshport host. Thread safe; replies are matched to requests by id, and watch
     events are delivered to their ``Watch`` objects by a reader thread."""
 
-    def __init__(self, host, port, token=None, tls=False, cafile=None, pin=None, timeout=60.0, client="meshport.py"):
+    def __init__(self, host, port, token=None, tls=False, cafile=None, pin=None, check_hostname=True, timeout=60.0,
+                 client="meshport.py"):
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -210,7 +214,7 @@ class Connection(object):
         sock = socket.create_connection((host, port), timeout=timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls:
-            sock = self._wrap(sock, host, cafile, pin)
+            sock = self._wrap(sock, host, cafile, pin, check_hostname)
         sock.settimeout(None)  # the reader thread blocks; requests time out on their own
         self._sock = sock
         self._reader = threading.Thread(target=self._read_loop, name="meshport-reader", daemon=True)
@@ -226,15 +230,14 @@ class Connection(object):
         self.nodes = Service(self, "nodes")
 
     @staticmethod
-    def _wrap(sock, host, cafile, pin):
+    def _wrap(sock, host, cafile, pin, check_hostname):
         if pin is not None:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE  # checked below against the pin instead
         else:
             ctx = ssl.create_default_context(cafile=cafile)
-            if cafile is not None:
-                ctx.check_hostname = False  # trusting this CA (or this very certificate) for this host
+            ctx.check_hostname = check_hostname
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         try:
             wrapped = ctx.wrap_socket(sock, server_hostname=host)
@@ -243,8 +246,8 @@ class Connection(object):
             raise
         if pin is not None:
             got = hashlib.sha256(wrapped.getpeercert(binary_form=True)).hexdigest()
-            want = pin.replace(":", "").lower()
-            if got != want:
+            want = pin.replace(":", "").strip().lower()
+            if not hmac.compare_digest(got, want):
                 wrapped.close()
                 raise ssl.SSLError("the host's certificate is %s, not the pinned %s" % (got, want))
         return wrapped

@@ -48,6 +48,7 @@ public final class EmbeddedHost implements AutoCloseable {
         String bind;
         Path tokenFile;
         boolean shell;
+        final Map<String, String> listener = new HashMap<>();
 
         /** @param dir the data directory @return this */
         public Options data(Path dir) {
@@ -70,6 +71,19 @@ public final class EmbeddedHost implements AutoCloseable {
         /** @param file a file whose first line is the token @return this */
         public Options tokenFile(Path file) {
             tokenFile = file;
+            return this;
+        }
+
+        /**
+         * Sets a listener setting as the command line does, over the configuration file (for example
+         * {@code tlsKeyStore}).
+         *
+         * @param name the setting, as in the listener's configuration
+         * @param value its value
+         * @return this
+         */
+        public Options listener(String name, String value) {
+            listener.put(name, value);
             return this;
         }
 
@@ -142,6 +156,7 @@ public final class EmbeddedHost implements AutoCloseable {
         if (o.tokenFile != null) {
             cfg.put("meshport.listener.tokenFile", o.tokenFile.toAbsolutePath().toString());
         }
+        o.listener.forEach((k, v) -> cfg.put("meshport.listener." + k, v));
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework fw = factory.newFramework(cfg);
         fw.start();

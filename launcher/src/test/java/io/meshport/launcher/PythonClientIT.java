@@ -98,6 +98,42 @@ class PythonClientIT {
         assertTrue(PythonRunner.run(Map.of(), "-c", code).contains("all good"));
     }
 
+    @Test
+    void tlsWithATrustedCertificateOrAPinAndTheTokenStillRequired(@TempDir Path tmp) throws Exception {
+        io.meshport.testkit.TestCertificates id = io.meshport.testkit.TestCertificates.create(tmp, "pyhost");
+        io.meshport.testkit.TestCertificates stranger = io.meshport.testkit.TestCertificates.create(tmp, "stranger");
+        EmbeddedHost.Options o = new EmbeddedHost.Options().data(tmp.resolve("data")).port(0)
+                .listener("tlsCertificate", id.certificatePem().toString()).listener("tlsPrivateKey", id.privateKeyPem().toString())
+                .listener("token", "py-token");
+        try (EmbeddedHost tls = EmbeddedHost.start(o)) {
+            int port = tls.awaitListener(20_000).getPort();
+            String code = String.join("\n",
+                    "import sys, ssl; sys.path.insert(0, " + pythonString(ROOT.resolve("samples/python").toString()) + ")",
+                    "import meshport",
+                    "port = " + port,
+                    "with meshport.connect('127.0.0.1', port, token='py-token', cafile=" + pythonString(id.certificatePem().toString()) + ") as c:",
+                    "    c.put_mesh('tls/tri', [0, 0, 0, 1, 0, 0, 0, 1, 0], [0, 1, 2])",
+                    "    assert len(c.get_mesh('tls/tri')['positions']) == 3",
+                    "with meshport.connect('127.0.0.1', port, token='py-token', pin='" + id.sha256WithColons() + "') as c:",
+                    "    assert c.ping() > 0",
+                    "for bad in [dict(pin='" + stranger.sha256() + "'), dict(cafile=" + pythonString(stranger.certificatePem().toString()) + ")]:",
+                    "    try:",
+                    "        meshport.connect('127.0.0.1', port, token='py-token', **bad)",
+                    "        raise SystemExit('connected to a host with another certificate: %r' % bad)",
+                    "    except ssl.SSLError as e:",
+                    "        print('refused:', type(e).__name__)",
+                    "try:",
+                    "    meshport.connect('127.0.0.1', port, pin='" + id.sha256() + "')",
+                    "    raise SystemExit('connected without the token')",
+                    "except meshport.MeshportError as e:",
+                    "    assert e.code == 'UNAUTHORIZED', e",
+                    "print('tls good')");
+            String out = PythonRunner.run(Map.of(), "-c", code);
+            assertTrue(out.contains("tls good"), out);
+            assertTrue(out.contains("refused: SSLError") && out.contains("refused: SSLCertVerificationError"), out);
+        }
+    }
+
     private static String pythonString(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 public record TestCertificates(Path keyStore, String password, Path certificatePem, Path privateKeyPem, String sha256) {
 
     /**
-     * Makes an identity in a folder.
+     * Makes an identity in a folder, or takes the one made there before under that name (so that a
+     * test configuration called twice sees one identity).
      *
      * @param dir the folder (created when missing)
      * @param name a name for the files and the certificate's subject
@@ -41,6 +42,13 @@ public record TestCertificates(Path keyStore, String password, Path certificateP
         Path ks = dir.resolve(name + ".p12");
         String password = "test-" + name;
         Path keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool");
+        if (!Files.exists(ks)) {
+            generate(keytool, ks, name, password);
+        }
+        return read(dir, ks, name, password);
+    }
+
+    private static void generate(Path keytool, Path ks, String name, String password) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", "CN=localhost, O=Meshport test " + name, "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "3",
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", password, "-keypass", password)
@@ -49,6 +57,9 @@ public record TestCertificates(Path keyStore, String password, Path certificateP
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("keytool failed: " + out);
         }
+    }
+
+    private static TestCertificates read(Path dir, Path ks, String name, String password) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(ks)) {
             store.load(in, password.toCharArray());
