@@ -38,7 +38,49 @@ public interface SessionStore {
      * @throws MeshportException {@code BAD_KEY}, {@code CONFLICT} (detail {@code current}) or
      *         {@code OVERLOADED}
      */
-    SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion);
+    default SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion) {
+        return put(key, codec, payloadBytes, value, ifVersion, null);
+    }
+
+    /**
+     * Stores a value under a key, once per request token: a write whose token the session has seen
+     * applied is not applied again (see {@link #recall(String)}).
+     *
+     * @param key the key
+     * @param codec the id of the codec the value came through
+     * @param payloadBytes the payload's size in bytes
+     * @param value the decoded value
+     * @param ifVersion the version the key must be at ({@code 0}: absent), or {@link #ANY_VERSION}
+     * @param requestToken a token the client chose for this request (at most {@value #MAX_TOKEN_LENGTH}
+     *        characters), or null
+     * @return the new entry
+     * @throws AlreadyAppliedException when a write with this token was applied already
+     * @throws MeshportException {@code BAD_KEY}, {@code CONFLICT} (detail {@code current}) or
+     *         {@code OVERLOADED}
+     */
+    SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion, String requestToken);
+
+    /**
+     * Deletes a key, once per request token.
+     *
+     * @param key the key
+     * @param ifVersion the version it must be at, or {@link #ANY_VERSION}
+     * @param requestToken a token the client chose for this request, or null
+     * @return the version of the delete
+     * @throws AlreadyAppliedException when a write with this token was applied already
+     * @throws MeshportException {@code BAD_KEY}, {@code NOT_FOUND} or {@code CONFLICT}
+     */
+    long delete(String key, long ifVersion, String requestToken);
+
+    /**
+     * @param requestToken a request token
+     * @return what the write with this token did, when the session remembers it (the most recent
+     *         writes with tokens are remembered, at least the last 100,000)
+     */
+    Optional<SessionWrite> recall(String requestToken);
+
+    /** The longest request token. */
+    int MAX_TOKEN_LENGTH = 128;
 
     /**
      * @param key the key
@@ -55,7 +97,9 @@ public interface SessionStore {
      * @return the version of the delete
      * @throws MeshportException {@code BAD_KEY}, {@code NOT_FOUND} or {@code CONFLICT}
      */
-    long delete(String key, long ifVersion);
+    default long delete(String key, long ifVersion) {
+        return delete(key, ifVersion, null);
+    }
 
     /**
      * @param prefix a plain string prefix of keys; empty for all

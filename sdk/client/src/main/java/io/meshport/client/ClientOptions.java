@@ -16,9 +16,10 @@ public final class ClientOptions {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final ClientTls tls;
+    private final Duration reconnectTimeout;
 
     private ClientOptions(String host, int port, String token, String clientName, Duration connectTimeout,
-            Duration requestTimeout, ClientTls tls) {
+            Duration requestTimeout, ClientTls tls, Duration reconnectTimeout) {
         this.host = Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
@@ -29,6 +30,10 @@ public final class ClientOptions {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.tls = tls;
+        this.reconnectTimeout = Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
+        if (reconnectTimeout.isNegative()) {
+            throw new IllegalArgumentException("the reconnect timeout must not be negative, not " + reconnectTimeout);
+        }
     }
 
     /**
@@ -37,7 +42,8 @@ public final class ClientOptions {
      * @return options with no token, a 10 s connect timeout and a 60 s request timeout
      */
     public static ClientOptions of(String host, int port) {
-        return new ClientOptions(host, port, null, "meshport-java", Duration.ofSeconds(10), Duration.ofSeconds(60), null);
+        return new ClientOptions(host, port, null, "meshport-java", Duration.ofSeconds(10), Duration.ofSeconds(60), null,
+                Duration.ofSeconds(30));
     }
 
     /** @return options for {@code 127.0.0.1} on the default port */
@@ -47,22 +53,22 @@ public final class ClientOptions {
 
     /** @param t the token, or null @return changed options */
     public ClientOptions withToken(String t) {
-        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout, tls);
+        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout, tls, reconnectTimeout);
     }
 
     /** @param name how the client names itself to the host @return changed options */
     public ClientOptions withClientName(String name) {
-        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout, tls);
+        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout, tls, reconnectTimeout);
     }
 
     /** @param d how long to wait for the connection @return changed options */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(host, port, token, clientName, d, requestTimeout, tls);
+        return new ClientOptions(host, port, token, clientName, d, requestTimeout, tls, reconnectTimeout);
     }
 
     /** @param d how long a blocking call waits for its reply @return changed options */
     public ClientOptions withRequestTimeout(Duration d) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, d, tls);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, d, tls, reconnectTimeout);
     }
 
     /**
@@ -72,7 +78,7 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withTls() {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.system());
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.system(), reconnectTimeout);
     }
 
     /**
@@ -84,7 +90,7 @@ public final class ClientOptions {
      * @throws IllegalArgumentException when the file holds no readable certificate
      */
     public ClientOptions withTrustedCertificates(java.nio.file.Path pemFile) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.trusting(pemFile));
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.trusting(pemFile), reconnectTimeout);
     }
 
     /**
@@ -95,7 +101,7 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withPinnedCertificate(String sha256) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.pinned(sha256));
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.pinned(sha256), reconnectTimeout);
     }
 
     /**
@@ -105,7 +111,26 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withTls(javax.net.ssl.SSLContext context) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.of(context));
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.of(context), reconnectTimeout);
+    }
+
+    /**
+     * How long the client keeps trying to reconnect after a {@code bye} or a broken connection (for
+     * example while the host's listener is updated). Meanwhile requests wait; once reconnected, the
+     * ones without a reply are sent again (writes carry request tokens, so the host applies each once)
+     * and watches are renewed. {@link Duration#ZERO} turns reconnecting off: requests then fail with
+     * the connection.
+     *
+     * @param timeout how long to try (default 30 s)
+     * @return changed options
+     */
+    public ClientOptions withReconnect(Duration timeout) {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, tls, timeout);
+    }
+
+    /** @return how long the client tries to reconnect, zero when it does not */
+    public Duration reconnectTimeout() {
+        return reconnectTimeout;
     }
 
     /** @return true when the connection is made with TLS */

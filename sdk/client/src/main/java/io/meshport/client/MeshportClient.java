@@ -74,27 +74,42 @@ public final class MeshportClient implements AutoCloseable {
     };
 
     private final ClientOptions options;
-    private final Socket socket;
-    private final OutputStream out;
-    private final DataInputStream in;
     private final Object writeLock = new Object();
     private final AtomicLong ids = new AtomicLong();
+    /** Tags this client's writes, so that the host applies a resent write once: {@code clientTag:requestId}. */
+    private final String clientTag = java.util.UUID.randomUUID().toString();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
-    private final Map<Long, Consumer<WatchEvent>> watchers = new ConcurrentHashMap<>();
+    private final Map<Long, WatchState> watchers = new ConcurrentHashMap<>();
     private final ExecutorService events;
-    private final Thread reader;
+    private volatile Link link;
     private volatile String closedBecause;
-    private HostInfo hostInfo;
+    private volatile HostInfo hostInfo;
+    private boolean reconnecting; // guarded by this
 
-    /** A request waiting for its reply, with how to read the result. */
+    /** A request waiting for its reply: how to read the result, and its frame, to send again after a reconnect. */
     private static final class Pending<T> {
         final CompletableFuture<T> future = new CompletableFuture<>();
         final ResultParser<T> parser;
         final String op;
+        final ByteBuffer[] frame;
 
-        Pending(String op, ResultParser<T> parser) {
+        Pending(String op, ResultParser<T> parser, ByteBuffer[] frame) {
             this.op = op;
             this.parser = parser;
+            this.frame = frame;
+        }
+    }
+
+    /** A watch of this client: survives reconnects (the host gives it a new id each time). */
+    static final class WatchState {
+        final String prefix;
+        final Consumer<WatchEvent> listener;
+        volatile long hostId;
+        volatile boolean closed;
+
+        WatchState(String prefix, Consumer<WatchEvent> listener) {
+            this.prefix = prefix;
+            this.listener = listener;
         }
     }
 
@@ -104,18 +119,58 @@ public final class MeshportClient implements AutoCloseable {
         T parse(byte[] frame, int resultStart, int resultEnd) throws CborFormatException;
     }
 
-    private MeshportClient(ClientOptions options, Socket socket) throws IOException {
+    /** One connection to the host; a client makes a new one after a bye or a broken connection. */
+    private final class Link {
+        final Socket socket;
+        final OutputStream out;
+        final DataInputStream in;
+        final Thread reader;
+        volatile boolean dead;
+
+        Link(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            this.reader = new Thread(() -> readLoop(this), "meshport-client-reader");
+            this.reader.setDaemon(true);
+        }
+
+        void write(ByteBuffer[] frame) throws IOException {
+            for (ByteBuffer b : frame) {
+                if (b.hasArray()) {
+                    out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                } else {
+                    byte[] copy = new byte[b.remaining()];
+                    b.duplicate().get(copy);
+                    out.write(copy);
+                }
+            }
+        }
+
+        byte[] readFrame() throws IOException {
+            long len = in.readInt() & 0xffffffffL;
+            byte[] frame = new byte[(int) len];
+            in.readFully(frame);
+            return frame;
+        }
+
+        void close() {
+            dead = true;
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private MeshportClient(ClientOptions options) {
         this.options = options;
-        this.socket = socket;
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "meshport-client-events");
             t.setDaemon(true);
             return t;
         });
-        this.reader = new Thread(this::readLoop, "meshport-client-reader");
-        this.reader.setDaemon(true);
     }
 
     /**
@@ -145,36 +200,50 @@ public final class MeshportClient implements AutoCloseable {
      * @throws MeshportClientException when the host refuses the hello (e.g. {@code UNAUTHORIZED})
      */
     public static MeshportClient connect(ClientOptions options) {
+        MeshportClient c = new MeshportClient(options);
+        try {
+            c.link = c.open();
+        } catch (IOException e) {
+            c.events.shutdown();
+            throw new UncheckedIOException("cannot connect to " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            c.events.shutdown();
+            throw e;
+        }
+        c.link.reader.start();
+        return c;
+    }
+
+    /**
+     * Opens a connection and says hello on it, before its reader starts.
+     *
+     * @throws IOException when the host cannot be reached or the connection breaks
+     * @throws MeshportClientException when the host refuses the hello
+     */
+    private Link open() throws IOException {
         Socket s = new Socket();
-        MeshportClient c;
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(options.host(), options.port()), (int) options.connectTimeout().toMillis());
+            s.setSoTimeout((int) options.connectTimeout().toMillis()); // the handshake and hello count as connecting
             if (options.tlsSettings() != null) {
-                s.setSoTimeout((int) options.connectTimeout().toMillis()); // the handshake counts as connecting
                 s = options.tlsSettings().wrap(s, options.host(), options.port());
-                s.setSoTimeout(0);
             }
-            c = new MeshportClient(options, s);
-        } catch (IOException e) {
+            Link l = new Link(s);
+            hostInfo = hello(l);
+            s.setSoTimeout(0);
+            return l;
+        } catch (IOException | RuntimeException e) {
             try {
                 s.close();
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new UncheckedIOException("cannot connect to " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
-        }
-        c.reader.start();
-        try {
-            c.hostInfo = c.hello();
-        } catch (RuntimeException e) {
-            c.close();
             throw e;
         }
-        return c;
     }
 
-    /** @return what the host said in hello */
+    /** @return what the host said in hello (the latest hello, after a reconnect) */
     public HostInfo hostInfo() {
         return hostInfo;
     }
@@ -184,14 +253,15 @@ public final class MeshportClient implements AutoCloseable {
         return options;
     }
 
-    /** @return true until the connection is closed or lost */
+    /** @return true until the client is closed, or gives up reconnecting */
     public boolean isOpen() {
         return closedBecause == null;
     }
 
     // ------------------------------------------------------------------ ops
 
-    private HostInfo hello() {
+    /** Says hello on a new connection and reads the answer directly (its reader is not running yet). */
+    private HostInfo hello(Link l) throws IOException {
         CborWriter w = new CborWriter();
         long id = ids.incrementAndGet();
         int n = 4 + (options.token() != null ? 1 : 0);
@@ -200,11 +270,28 @@ public final class MeshportClient implements AutoCloseable {
         if (options.token() != null) {
             w.text("token").text(options.token());
         }
-        return await(send(id, "hello", w, List.of(), (f, s, e) -> {
-            Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
-            return new HostInfo((String) r.get("server"), ((Number) r.get("protocol")).intValue(), (String) r.get("session"),
-                    strings(r.get("codecs")), strings(r.get("services")), ((Number) r.get("maxFrameBytes")).longValue());
-        }));
+        l.write(frame(w, List.of()));
+        l.out.flush();
+        while (true) {
+            byte[] f = l.readFrame();
+            try {
+                CborMessage m = CborMessage.parse(f, 0, f.length);
+                if (m.has("op")) {
+                    if ("bye".equals(m.text("op", true))) {
+                        throw new IOException("the host said bye: " + m.text("reason", false));
+                    }
+                    continue; // nothing else can come before the hello's reply
+                }
+                if (!m.bool("ok", false)) {
+                    throw errorOf(m);
+                }
+                Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, m.valueStart("result"), m.valueEnd("result"));
+                return new HostInfo((String) r.get("server"), ((Number) r.get("protocol")).intValue(), (String) r.get("session"),
+                        strings(r.get("codecs")), strings(r.get("services")), ((Number) r.get("maxFrameBytes")).longValue());
+            } catch (CborFormatException e) {
+                throw new IOException("unreadable hello reply: " + e.getMessage(), e);
+            }
+        }
     }
 
     private static List<String> strings(Object o) {
@@ -332,9 +419,9 @@ public final class MeshportClient implements AutoCloseable {
 
     private CompletableFuture<PutResult> putParts(String key, String codec, List<ByteBuffer> body, long ifVersion) {
         long id = ids.incrementAndGet();
-        CborWriter w = new CborWriter(64 + key.length());
-        w.mapHeader(ifVersion >= 0 ? 6 : 5).text("op").text("put").text("id").uint(id).text("key").text(key)
-                .text("codec").text(codec);
+        CborWriter w = new CborWriter(128 + key.length());
+        w.mapHeader(ifVersion >= 0 ? 7 : 6).text("op").text("put").text("id").uint(id).text("key").text(key)
+                .text("codec").text(codec).text("requestToken").text(requestToken(id));
         if (ifVersion >= 0) {
             w.text("ifVersion").uint(ifVersion);
         }
@@ -427,8 +514,9 @@ public final class MeshportClient implements AutoCloseable {
      */
     public long delete(String key, long ifVersion) {
         long id = ids.incrementAndGet();
-        CborWriter w = new CborWriter(64 + key.length());
-        w.mapHeader(ifVersion >= 0 ? 4 : 3).text("op").text("delete").text("id").uint(id).text("key").text(key);
+        CborWriter w = new CborWriter(128 + key.length());
+        w.mapHeader(ifVersion >= 0 ? 5 : 4).text("op").text("delete").text("id").uint(id).text("key").text(key)
+                .text("requestToken").text(requestToken(id));
         if (ifVersion >= 0) {
             w.text("ifVersion").uint(ifVersion);
         }
@@ -454,31 +542,43 @@ public final class MeshportClient implements AutoCloseable {
     }
 
     /**
-     * Watches the keys under a prefix.
+     * Watches the keys under a prefix. The watch lasts across reconnects (events of changes made
+     * while the client was reconnecting are not replayed).
      *
      * @param prefix a plain key prefix
      * @param listener receives the changes, in version order, on the client's event thread
      * @return the watch; closing it unwatches
      */
     public Watch watch(String prefix, Consumer<WatchEvent> listener) {
-        long id = ids.incrementAndGet();
-        CborWriter w = new CborWriter(64).mapHeader(3).text("op").text("watch").text("id").uint(id).text("prefix").text(prefix);
-        long watchId = await(send(id, "watch", w, List.of(), (f, s, e) -> {
-            long wid = CborMessage.parse(f, s, e - s).uint("watch", true, 0);
-            watchers.put(wid, listener); // on the reader thread, before any event of this watch is read
-            return wid;
-        }));
-        return new Watch(this, watchId);
+        WatchState state = new WatchState(prefix, listener);
+        await(watchAsync(state));
+        return new Watch(this, state);
     }
 
-    void unwatch(long watchId) {
-        watchers.remove(watchId);
+    private CompletableFuture<Long> watchAsync(WatchState state) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64).mapHeader(3).text("op").text("watch").text("id").uint(id).text("prefix").text(state.prefix);
+        return send(id, "watch", w, List.of(), (f, s, e) -> {
+            long wid = CborMessage.parse(f, s, e - s).uint("watch", true, 0);
+            state.hostId = wid;
+            watchers.put(wid, state); // on the reader thread, before any event of this watch is read
+            return wid;
+        });
+    }
+
+    void unwatch(WatchState state) {
+        state.closed = true;
+        watchers.remove(state.hostId);
         if (!isOpen()) {
             return;
         }
         long id = ids.incrementAndGet();
-        CborWriter w = new CborWriter(32).mapHeader(3).text("op").text("unwatch").text("id").uint(id).text("watch").uint(watchId);
-        await(send(id, "unwatch", w, List.of(), (f, s, e) -> null));
+        CborWriter w = new CborWriter(32).mapHeader(3).text("op").text("unwatch").text("id").uint(id).text("watch").uint(state.hostId);
+        try {
+            await(send(id, "unwatch", w, List.of(), (f, s, e) -> null));
+        } catch (MeshportClientException e) {
+            // NOT_FOUND: the connection it was made on is gone, and it with it
+        }
     }
 
     /**
@@ -556,98 +656,137 @@ public final class MeshportClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
+    /** @return the token that makes a write apply once, however often it is sent */
+    private String requestToken(long id) {
+        return clientTag + ":" + id;
+    }
+
+    private static ByteBuffer[] frame(CborWriter envelope, List<ByteBuffer> tail) {
+        long length = envelope.size();
+        for (ByteBuffer b : tail) {
+            length += b.remaining();
+        }
+        ByteBuffer[] frame = new ByteBuffer[2 + tail.size()];
+        frame[0] = Frames.header(length);
+        frame[1] = envelope.toByteBuffer();
+        for (int i = 0; i < tail.size(); i++) {
+            frame[2 + i] = tail.get(i).duplicate();
+        }
+        return frame;
+    }
+
     private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<ByteBuffer> tail, ResultParser<T> parser) {
-        Pending<T> p = new Pending<>(op, parser);
+        ByteBuffer[] frame;
+        try {
+            frame = frame(envelope, tail);
+        } catch (IllegalArgumentException e) { // too large for a frame
+            CompletableFuture<T> f = new CompletableFuture<>();
+            f.completeExceptionally(e);
+            return f;
+        }
+        Pending<T> p = new Pending<>(op, parser, frame);
+        long length = -4;
+        for (ByteBuffer b : frame) {
+            length += b.remaining();
+        }
+        HostInfo host = hostInfo;
+        if (host != null && length > host.maxFrameBytes()) {
+            // Sent, it would cost the connection; resent after a reconnect, it would cost it again.
+            p.future.completeExceptionally(new MeshportClientException("FRAME_TOO_LARGE", "this " + op + " is " + length
+                    + " bytes; the host accepts frames of at most " + host.maxFrameBytes(), null));
+            return p.future;
+        }
         String closed = closedBecause;
         if (closed != null) {
             p.future.completeExceptionally(new UncheckedIOException(new IOException("the connection is closed: " + closed)));
             return p.future;
         }
         pending.put(id, p);
-        long length = envelope.size();
-        for (ByteBuffer b : tail) {
-            length += b.remaining();
-        }
-        try {
-            synchronized (writeLock) {
-                ByteBuffer header = Frames.header(length);
-                out.write(header.array(), 0, 4);
-                ByteBuffer env = envelope.toByteBuffer();
-                out.write(env.array(), env.arrayOffset() + env.position(), env.remaining());
-                for (ByteBuffer b : tail) {
-                    write(b);
+        synchronized (writeLock) {
+            Link l = link;
+            if (l != null && !l.dead) { // else a reconnect is under way: it sends every request still waiting
+                try {
+                    l.write(dup(frame));
+                    l.out.flush();
+                } catch (IOException e) {
+                    lost(l, "write failed: " + e.getMessage());
                 }
-                out.flush();
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            pending.remove(id);
-            p.future.completeExceptionally(e instanceof IOException ? new UncheckedIOException((IOException) e) : e);
-            if (e instanceof IOException) {
-                shutdown("write failed: " + e.getMessage());
             }
         }
         return p.future;
     }
 
-    private void write(ByteBuffer b) throws IOException {
-        if (b.hasArray()) {
-            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-        } else {
-            byte[] copy = new byte[b.remaining()];
-            b.duplicate().get(copy);
-            out.write(copy);
+    private static ByteBuffer[] dup(ByteBuffer[] frame) {
+        ByteBuffer[] copy = new ByteBuffer[frame.length];
+        for (int i = 0; i < frame.length; i++) {
+            copy[i] = frame[i].duplicate();
         }
+        return copy;
     }
 
-    private void readLoop() {
+    private void readLoop(Link l) {
         String why = "the host closed the connection";
         try {
             while (true) {
-                long len = in.readInt() & 0xffffffffL;
-                byte[] frame = new byte[(int) len];
-                in.readFully(frame);
-                dispatch(frame);
+                String bye = dispatch(l.readFrame());
+                if (bye != null) {
+                    why = bye;
+                    break;
+                }
             }
+        } catch (FrameError e) {
+            // Sending the same frames again would only get the same answer: this is the end.
+            l.close();
+            shutdown("the host closed the connection after a frame-level error: " + e.getMessage());
+            return;
         } catch (EOFException e) {
             // closed by the host
         } catch (IOException e) {
-            why = closedBecause != null ? closedBecause : "connection lost: " + e.getMessage();
+            why = "connection lost: " + e.getMessage();
         } catch (RuntimeException | CborFormatException e) {
             why = "unreadable reply from the host: " + e;
         }
-        shutdown(why);
+        lost(l, why);
     }
 
-    private void dispatch(byte[] frame) throws CborFormatException {
+    /** @return the reason when the host said bye or closes after a frame-level error, else null */
+    private String dispatch(byte[] frame) throws CborFormatException {
         CborMessage m = CborMessage.parse(frame, 0, frame.length);
         if (m.has("op")) {
             String op = m.text("op", true);
             if ("event".equals(op)) {
-                long watch = m.uint("watch", true, 0);
-                Consumer<WatchEvent> l = watchers.get(watch);
-                if (l != null) {
-                    WatchEvent ev = new WatchEvent(watch, m.text("key", true), m.uint("version", true, 0), m.text("change", true));
-                    events.execute(() -> l.accept(ev));
+                WatchState w = watchers.get(m.uint("watch", true, 0));
+                if (w != null && !w.closed) {
+                    WatchEvent ev = new WatchEvent(w.hostId, m.text("key", true), m.uint("version", true, 0), m.text("change", true));
+                    events.execute(() -> w.listener.accept(ev));
                 }
             } else if ("bye".equals(op)) {
-                closedBecause = "the host said bye: " + m.text("reason", false);
+                return "the host said bye: " + m.text("reason", false);
             }
-            return;
+            return null;
         }
         boolean ok = m.bool("ok", false);
         if (!m.has("id")) {
-            // A frame-level error: the host closes the connection after it.
-            closedBecause = errorOf(m).getMessage();
-            return;
+            throw new FrameError(errorOf(m).getMessage()); // the host closes the connection after it
         }
         Pending<?> p = pending.remove(m.uint("id", true, 0));
         if (p == null) {
-            return; // a reply nobody waits for any more
+            return null; // a reply nobody waits for any more
         }
         if (ok) {
             complete(p, frame, m);
         } else {
             p.future.completeExceptionally(errorOf(m));
+        }
+        return null;
+    }
+
+    /** A frame-level error from the host: it closes the connection, and resending would repeat it. */
+    private static final class FrameError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FrameError(String message) {
+            super(message);
         }
     }
 
@@ -672,14 +811,102 @@ public final class MeshportClient implements AutoCloseable {
         return new MeshportClientException("INTERNAL", "an error reply without an error map", null);
     }
 
-    private void shutdown(String why) {
-        if (closedBecause == null) {
-            closedBecause = why;
+    /**
+     * A connection ended (a bye, the host closing, a broken socket). Unless the client is closed, or
+     * reconnecting is off, a new connection is made and every request still waiting is sent again:
+     * writes carry request tokens, so the host applies none twice.
+     */
+    private void lost(Link l, String why) {
+        l.close();
+        synchronized (this) {
+            if (link != l || closedBecause != null) {
+                return;
+            }
+            link = null;
+            if (options.reconnectTimeout().isZero()) {
+                shutdown(why);
+                return;
+            }
+            if (reconnecting) {
+                return;
+            }
+            reconnecting = true;
         }
+        Thread t = new Thread(() -> reconnect(why), "meshport-client-reconnect");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void reconnect(String why) {
+        long deadline = System.nanoTime() + options.reconnectTimeout().toNanos();
+        long delay = 10;
+        String last = why;
+        while (closedBecause == null && System.nanoTime() < deadline) {
+            Link l;
+            try {
+                l = open();
+            } catch (MeshportClientException e) {
+                shutdown("reconnecting after '" + why + "': the host refused the hello: " + e.getMessage());
+                return;
+            } catch (IOException | RuntimeException e) {
+                last = e.getMessage();
+                sleep(delay);
+                delay = Math.min(2 * delay, 250);
+                continue;
+            }
+            l.reader.start();
+            synchronized (writeLock) {
+                synchronized (this) {
+                    if (closedBecause != null) {
+                        l.close();
+                        return;
+                    }
+                    link = l;
+                    reconnecting = false;
+                }
+                List<Long> waiting = new ArrayList<>(pending.keySet());
+                waiting.sort(null); // in the order they were first sent
+                for (WatchState w : new ArrayList<>(watchers.values())) {
+                    watchers.remove(w.hostId);
+                    if (!w.closed) {
+                        watchAsync(w); // sent at once on the new connection; its id arrives with the reply
+                    }
+                }
+                try {
+                    for (Long id : waiting) {
+                        Pending<?> p = pending.get(id);
+                        if (p != null) {
+                            l.write(dup(p.frame));
+                        }
+                    }
+                    l.out.flush();
+                } catch (IOException e) {
+                    lost(l, "write failed: " + e.getMessage());
+                }
+            }
+            return;
+        }
+        shutdown("the connection ended (" + why + ") and no new one could be made within "
+                + options.reconnectTimeout().toSeconds() + " s: " + last);
+    }
+
+    private static void sleep(long ms) {
         try {
-            socket.close();
-        } catch (IOException e) {
-            // closing anyway
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void shutdown(String why) {
+        synchronized (this) {
+            if (closedBecause == null) {
+                closedBecause = why;
+            }
+        }
+        Link l = link;
+        if (l != null) {
+            l.close();
         }
         UncheckedIOException failure = new UncheckedIOException(new IOException("the connection is closed: " + closedBecause));
         for (Long id : new ArrayList<>(pending.keySet())) {
@@ -716,10 +943,13 @@ public final class MeshportClient implements AutoCloseable {
     @Override
     public void close() {
         shutdown("closed by the client");
-        try {
-            reader.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Link l = link;
+        if (l != null) {
+            try {
+                l.reader.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,19 +1,24 @@
 package io.meshport.client;
 
-/** A watch on a key prefix; closing it unwatches. */
+/** A watch on a key prefix; closing it unwatches. It lasts across the client's reconnects. */
 public final class Watch implements AutoCloseable {
     private final MeshportClient client;
-    private final long id;
+    private final MeshportClient.WatchState state;
     private boolean closed;
 
-    Watch(MeshportClient client, long id) {
+    Watch(MeshportClient client, MeshportClient.WatchState state) {
         this.client = client;
-        this.id = id;
+        this.state = state;
     }
 
-    /** @return the watch id the host gave */
+    /** @return the watch id the host gave (a new one after a reconnect) */
     public long id() {
-        return id;
+        return state.hostId;
+    }
+
+    /** @return the watched prefix */
+    public String prefix() {
+        return state.prefix;
     }
 
     /** Stops the events of this watch. */
@@ -21,7 +26,7 @@ public final class Watch implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            client.unwatch(id);
+            client.unwatch(state);
         }
     }
 }

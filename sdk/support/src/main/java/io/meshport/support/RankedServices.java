@@ -38,6 +38,10 @@ public final class RankedServices<T> {
     private final Log log;
     private final Map<Long, Entry<T>> entries = new HashMap<>();
     private volatile Map<String, Entry<T>> byName = Collections.emptyMap();
+    /** When each name that is not served now was served last (System.nanoTime), guarded by this. */
+    private final Map<String, Long> lastServed = new HashMap<>();
+    /** How long after a name stopped being served it counts as "being updated". */
+    static final long RECENT_NANOS = 10_000_000_000L;
 
     /**
      * @param what what the names are, for the conflict message (e.g. "codec id")
@@ -51,7 +55,9 @@ public final class RankedServices<T> {
     /** @return the names whose serving service changed */
     public synchronized Set<String> add(Entry<T> e) {
         entries.put(e.serviceId(), e);
-        return rebuild();
+        Set<String> changed = rebuild();
+        notifyAll(); // callers waiting for a name that was being updated
+        return changed;
     }
 
     /** @return the names whose serving service changed (none if the service was not here) */
@@ -86,7 +92,11 @@ public final class RankedServices<T> {
             if (winners.get(n) != old.get(n)) {
                 changed.add(n);
             }
+            if (!winners.containsKey(n)) {
+                lastServed.put(n, System.nanoTime());
+            }
         }
+        lastServed.keySet().removeAll(winners.keySet());
         for (String n : winners.keySet()) {
             if (old.get(n) != winners.get(n)) {
                 changed.add(n);
@@ -99,6 +109,39 @@ public final class RankedServices<T> {
     /** @return the entry serving a name, or null */
     public Entry<T> get(String name) {
         return byName.get(name);
+    }
+
+    /**
+     * The entry serving a name; when none does but one did a moment ago (its bundle is being updated),
+     * waits a bounded time for its successor, so that a request arriving during a hot swap is served
+     * rather than refused. A name never served, or gone for longer, is answered at once.
+     *
+     * @param name the name
+     * @param maxWaitMillis the longest wait
+     * @return the entry, or null
+     */
+    public Entry<T> await(String name, long maxWaitMillis) {
+        Entry<T> e = byName.get(name);
+        if (e != null) {
+            return e;
+        }
+        long deadline = System.nanoTime() + maxWaitMillis * 1_000_000;
+        synchronized (this) {
+            while (true) {
+                e = byName.get(name);
+                Long gone = lastServed.get(name);
+                long now = System.nanoTime();
+                if (e != null || gone == null || now - gone > RECENT_NANOS || now >= deadline) {
+                    return e;
+                }
+                try {
+                    wait(Math.max(1, (deadline - now) / 1_000_000));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
     }
 
     /** @return the entries serving each name, sorted by name */

@@ -48,4 +48,29 @@ class RankedServicesTest {
         assertNull(r.get("ply"));
         assertEquals(List.of("stl"), r.names());
     }
+
+    @Test
+    void aNameBeingUpdatedIsWaitedForAndOthersAreAnsweredAtOnce() throws Exception {
+        RankedServices<String> r = new RankedServices<>("codec id", log);
+        long t0 = System.nanoTime();
+        assertNull(r.await("never", 5000), "a name never served is not waited for");
+        assertTrue(System.nanoTime() - t0 < 1_000_000_000L);
+        r.add(new RankedServices.Entry<>(1, "mesh", 0, "codecs 1.0", "old"));
+        r.remove(1); // its bundle is being updated
+        Thread successor = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            r.add(new RankedServices.Entry<>(2, "mesh", 0, "codecs 1.1", "new"));
+        });
+        successor.start();
+        assertEquals("new", r.await("mesh", 10_000).value(), "the request waits for the successor");
+        successor.join();
+        r.remove(2);
+        t0 = System.nanoTime();
+        assertNull(r.await("mesh", 300), "no successor: null after the wait");
+        assertTrue(System.nanoTime() - t0 >= 250_000_000L);
+    }
 }

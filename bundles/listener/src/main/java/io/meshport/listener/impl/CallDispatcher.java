@@ -85,7 +85,7 @@ final class CallDispatcher {
     }
 
     private PayloadCodec meshCodec() {
-        PayloadCodec c = server.codecs.get(SessionValue.KIND_MESH);
+        PayloadCodec c = server.codecs.await(SessionValue.KIND_MESH);
         if (c == null) {
             throw new MeshportException(ErrorCode.NO_CODEC, "no 'mesh' codec is installed, so meshes cannot travel in calls now");
         }
@@ -107,7 +107,7 @@ final class CallDispatcher {
      *         count, {@code OVERLOADED} when too many calls run
      */
     CompletableFuture<Void> call(Connection c, Long id, String service, String methodName, byte[] frame, int argsStart, int argsEnd) {
-        ExportRegistry.Export export = server.exports.get(service);
+        ExportRegistry.Export export = server.exports.await(service);
         if (export == null) {
             List<String> names = server.exports.names();
             throw new MeshportException(ErrorCode.NO_SERVICE, "no service '" + service + "' is exported by this host"

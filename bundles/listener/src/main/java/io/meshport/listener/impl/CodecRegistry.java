@@ -48,6 +48,19 @@ final class CodecRegistry {
         return e == null ? null : e.value();
     }
 
+    /**
+     * @param codecId a codec id
+     * @return the codec serving it, waiting up to {@value #SWAP_GRACE_MS} ms when it was served a moment
+     *         ago (its bundle is being updated); null when there is none
+     */
+    PayloadCodec await(String codecId) {
+        RankedServices.Entry<PayloadCodec> e = codecs.await(codecId, SWAP_GRACE_MS);
+        return e == null ? null : e.value();
+    }
+
+    /** How long a request waits for a codec or service whose bundle is being updated. */
+    static final long SWAP_GRACE_MS = 3000;
+
     /** @return the installed codec ids, sorted */
     List<String> ids() {
         return codecs.names();

@@ -99,6 +99,12 @@ final class ExportRegistry {
         return e == null ? null : e.value();
     }
 
+    /** @return the export serving a name, waiting a moment when its bundle is being updated; or null */
+    Export await(String name) {
+        RankedServices.Entry<Export> e = exports.await(name, CodecRegistry.SWAP_GRACE_MS);
+        return e == null ? null : e.value();
+    }
+
     /** @return the exported names, sorted */
     List<String> names() {
         return exports.names();

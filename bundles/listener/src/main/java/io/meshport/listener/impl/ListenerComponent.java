@@ -11,6 +11,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -27,6 +28,7 @@ import io.meshport.listener.ListenerStatus;
 import io.meshport.protocol.ExportedService;
 import io.meshport.session.SessionStore;
 import io.meshport.support.Log;
+import io.meshport.swap.ListeningSockets;
 
 /**
  * The listener component: reads its configuration (PID {@value ListenerConfiguration#PID}, with the
@@ -42,11 +44,16 @@ public final class ListenerComponent implements ListenerStatus {
     @Reference(service = LoggerFactory.class)
     private volatile Logger logger;
 
+    /** Keeps the port bound across an update of this bundle, when the host has it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private ListeningSockets sockets;
+
     private final Log log = Log.osgi(() -> logger);
     private final CodecRegistry codecs = new CodecRegistry(log);
     private final ExportRegistry exports = new ExportRegistry(log);
     private ServiceTracker<Object, Object> exported;
     private volatile SocketServer server;
+    private InetSocketAddress requested;
     private BundleContext context;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -84,6 +91,9 @@ public final class ListenerComponent implements ListenerStatus {
         exported = trackExports(ctx);
         SessionStore s = store;
         SocketServer srv = new SocketServer(limits, () -> s, codecs, exports, log);
+        if (sockets != null) {
+            srv.borrowSocketsFrom(sockets);
+        }
         try {
             srv.start();
         } catch (Exception e) {
@@ -92,6 +102,7 @@ public final class ListenerComponent implements ListenerStatus {
             throw e;
         }
         server = srv;
+        requested = new InetSocketAddress(limits.bindAddress, limits.port);
         InetSocketAddress a = srv.address();
         if (limits.generatedTokenFile != null) {
             logger.warn("no token is configured and the listener binds {}: clients must send the token kept in {} (readable by"
@@ -163,7 +174,7 @@ public final class ListenerComponent implements ListenerStatus {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
         SocketServer srv = server;
         server = null;
         if (exported != null) {
@@ -176,7 +187,13 @@ public final class ListenerComponent implements ListenerStatus {
         boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
         srv.stop(hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect", 5000);
         InetSocketAddress a = srv.address();
-        logger.info("stopped listening on {}:{}", a.getAddress().getHostAddress(), a.getPort());
+        boolean moving = reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_MODIFIED
+                || reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED;
+        if (sockets != null && (moving || hostStopping)) {
+            sockets.release(requested); // the next listener may listen elsewhere: let the port go
+        }
+        logger.info("{} listening on {}:{}", moving || hostStopping || sockets == null ? "stopped" : "paused (the port stays bound)",
+                a.getAddress().getHostAddress(), a.getPort());
     }
 
     @Override

@@ -17,9 +17,12 @@ import io.meshport.codec.PayloadCodec;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.protocol.Protocol;
+import io.meshport.session.AlreadyAppliedException;
+import io.meshport.session.SessionChange;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
+import io.meshport.session.SessionWrite;
 import io.meshport.wire.Cbor;
 import io.meshport.wire.CborFormatException;
 import io.meshport.wire.CborMessage;
@@ -57,6 +60,7 @@ final class RequestHandler {
         long version;
         String service;
         String method;
+        String requestToken;
     }
 
     /**
@@ -174,6 +178,7 @@ final class RequestHandler {
                 r.key = m.text("key", true);
                 r.codec = m.text("codec", false);
                 r.ifVersion = m.uint("ifVersion", false, SessionStore.ANY_VERSION);
+                r.requestToken = m.text("requestToken", false);
                 r.bodyStart = m.valueStart("body");
                 if (r.bodyStart < 0) {
                     throw new MeshportException(ErrorCode.BAD_REQUEST, "'body' is missing");
@@ -187,6 +192,7 @@ final class RequestHandler {
             case "delete":
                 r.key = m.text("key", true);
                 r.ifVersion = m.uint("ifVersion", false, SessionStore.ANY_VERSION);
+                r.requestToken = m.text("requestToken", false);
                 break;
             case "list":
                 r.prefix = m.text("prefix", false);
@@ -232,7 +238,16 @@ final class RequestHandler {
             case "get":
                 return get(c, id, store, r);
             case "delete": {
-                long v = store.delete(r.key, r.ifVersion);
+                Optional<SessionWrite> done = store.recall(r.requestToken);
+                if (done.isPresent()) {
+                    return receipt(done.get());
+                }
+                long v;
+                try {
+                    v = store.delete(r.key, r.ifVersion, r.requestToken);
+                } catch (AlreadyAppliedException e) {
+                    return receipt(e.write());
+                }
                 Map<String, Object> res = new LinkedHashMap<>();
                 res.put("key", r.key);
                 res.put("version", v);
@@ -283,8 +298,24 @@ final class RequestHandler {
         return res;
     }
 
+    /** @return the reply a write with a request token got the first time (a resent request is answered, not applied) */
+    private static Map<String, Object> receipt(SessionWrite w) {
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("key", w.key());
+        res.put("version", w.version());
+        if (w.type() == SessionChange.Type.PUT) {
+            res.put("kind", w.kind());
+            res.put("summary", w.summary());
+        }
+        return res;
+    }
+
     private Object put(SessionStore store, Request r, CborMessage m) {
         checkKey(r.key);
+        Optional<SessionWrite> done = store.recall(r.requestToken);
+        if (done.isPresent()) {
+            return receipt(done.get()); // no decoding: the first one was applied
+        }
         String codecId = r.codec == null ? "cbor" : r.codec;
         PayloadCodec codec = codec(codecId);
         Optional<SessionEntry> current = store.get(r.key);
@@ -318,7 +349,12 @@ final class RequestHandler {
             }
             ifVersion = ctx.required;
         }
-        SessionEntry e = store.put(r.key, codecId, payload.length(), value, ifVersion);
+        SessionEntry e;
+        try {
+            e = store.put(r.key, codecId, payload.length(), value, ifVersion, r.requestToken);
+        } catch (AlreadyAppliedException again) {
+            return receipt(again.write()); // the same request raced in on another connection
+        }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("key", e.key());
         res.put("version", e.version());
@@ -343,10 +379,10 @@ final class RequestHandler {
             // The codec it was put with, if it can give the value back; else the built-in one for its kind
             // (a mesh put as PLY comes back as a mesh).
             codecId = e.codec();
-            codec = server.codecs.get(codecId);
+            codec = server.codecs.await(codecId);
             if (codec == null || !codec.canEncode(e.value())) {
                 codecId = e.kind();
-                codec = server.codecs.get(codecId);
+                codec = server.codecs.await(codecId);
                 if (codec == null || !codec.canEncode(e.value())) {
                     throw new MeshportException(ErrorCode.NO_CODEC, "no installed codec can encode the " + e.kind() + " value of '"
                             + r.key + "' (it was put with '" + e.codec() + "'); installed: " + String.join(", ", server.codecs.ids()));
@@ -370,7 +406,7 @@ final class RequestHandler {
     }
 
     private PayloadCodec codec(String codecId) {
-        PayloadCodec codec = server.codecs.get(codecId);
+        PayloadCodec codec = server.codecs.await(codecId);
         if (codec == null) {
             throw new MeshportException(ErrorCode.NO_CODEC, "no codec '" + codecId + "'; installed: "
                     + String.join(", ", server.codecs.ids()));

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 
 import io.meshport.session.SessionStore;
 import io.meshport.support.Log;
+import io.meshport.swap.ListeningSockets;
 
 /**
  * The socket server: one selector thread does all socket I/O for every connection, a pool of
@@ -54,6 +55,8 @@ final class SocketServer {
     private volatile long failureLogWindow;
     private Selector selector;
     private ServerSocketChannel server;
+    private SelectionKey acceptKey;
+    private ListeningSockets sockets;
     private ThreadPoolExecutor workers;
     private Thread selectorThread;
     private volatile boolean running;
@@ -86,14 +89,21 @@ final class SocketServer {
     void start() throws IOException {
         limits.checkBindIsSafe();
         selector = Selector.open();
-        server = ServerSocketChannel.open();
+        InetSocketAddress bind = new InetSocketAddress(limits.bindAddress, limits.port);
         try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(limits.bindAddress, limits.port), 1024);
-            server.configureBlocking(false);
-            server.register(selector, SelectionKey.OP_ACCEPT);
+            if (sockets != null) {
+                server = sockets.acquire(bind, 1024); // stays bound when this server stops for an update
+            } else {
+                server = ServerSocketChannel.open();
+                server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                server.bind(bind, 1024);
+                server.configureBlocking(false);
+            }
+            acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
-            server.close();
+            if (server != null && sockets == null) {
+                server.close();
+            }
             selector.close();
             throw new IOException("cannot listen on " + limits.bindAddress.getHostAddress() + ":" + limits.port + ": " + e.getMessage(), e);
         }
@@ -338,11 +348,7 @@ final class SocketServer {
         long deadline = System.currentTimeMillis() + timeoutMs;
         accepting = false;
         post(() -> {
-            try {
-                server.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
+            closeServer(); // borrowed: only stop accepting; clients connecting meanwhile wait in the backlog
             for (Connection c : connections.values()) {
                 c.stopping = true;
                 c.setPause(Connection.PAUSE_STOPPING, true);
@@ -375,13 +381,30 @@ final class SocketServer {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        if (server.isOpen()) {
-            try {
-                server.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
+        closeServer();
+    }
+
+    /** Stops accepting: closes the server channel, or, when it is borrowed, only lets go of it. */
+    private void closeServer() {
+        if (sockets != null) {
+            acceptKey.cancel();
+            return;
         }
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /**
+     * Borrows the listening channel instead of opening one, so that it stays bound across a restart
+     * of this server (call before {@link #start()}).
+     *
+     * @param keeper keeps the channels
+     */
+    void borrowSocketsFrom(ListeningSockets keeper) {
+        this.sockets = keeper;
     }
 
     private static void sleep(long ms) {

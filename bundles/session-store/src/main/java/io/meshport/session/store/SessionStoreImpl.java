@@ -1,6 +1,14 @@
 package io.meshport.session.store;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -24,11 +37,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.protocol.Protocol;
+import io.meshport.session.AlreadyAppliedException;
 import io.meshport.session.SessionChange;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionListener;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
+import io.meshport.session.SessionWrite;
+import io.meshport.swap.HandOver;
 
 /**
  * The in-memory session. Reads are lock-free (a concurrent sorted map of immutable entries); writes
@@ -49,24 +65,45 @@ public final class SessionStoreImpl implements SessionStore {
         long memoryBudgetBytes() default 0;
     }
 
-    private final String sessionId = UUID.randomUUID().toString();
-    private final ConcurrentSkipListMap<String, SessionEntry> entries = new ConcurrentSkipListMap<>();
+    /** The name its state is handed over under across an update of this bundle. */
+    static final String HAND_OVER = PID;
+    /** Request tokens remembered, the most recent ones. */
+    static final int MAX_REMEMBERED_WRITES = 100_000;
+    static final String SNAPSHOT = "session.snapshot";
+
+    private String sessionId = UUID.randomUUID().toString();
+    private ConcurrentSkipListMap<String, SessionEntry> entries = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final Map<String, SessionWrite> writes = boundedWrites();
     private final long budget;
     private final LongSupplier clock;
     private volatile long version;
     private volatile long used;
+    private BundleContext context;
+    private HandOver handOver;
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
 
     /**
+     * Starts the store, taking over the session of the instance it replaces (an update of this
+     * bundle): from the hand-over service when there is one, else from the snapshot that instance
+     * wrote into this bundle's data area.
+     *
      * @param config the configuration
+     * @param context the bundle's context (its data area holds a snapshot when there is no hand-over)
+     * @param handOver keeps the session in memory across an update, when the host has it
+     * @param log where restoring reports
      */
     @Activate
-    public SessionStoreImpl(Config config) {
+    public SessionStoreImpl(Config config, BundleContext context,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) HandOver handOver,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log) {
         this(config.memoryBudgetBytes(), System::currentTimeMillis);
+        this.context = context;
+        this.handOver = handOver;
+        restore(log);
     }
 
     /**
@@ -76,6 +113,141 @@ public final class SessionStoreImpl implements SessionStore {
     public SessionStoreImpl(long budgetBytes, LongSupplier clock) {
         this.budget = budgetBytes > 0 ? budgetBytes : Runtime.getRuntime().maxMemory() / 2;
         this.clock = clock;
+    }
+
+    private static Map<String, SessionWrite> boundedWrites() {
+        return new LinkedHashMap<>(1024, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SessionWrite> eldest) {
+                return size() > MAX_REMEMBERED_WRITES;
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ across updates
+
+    /** Takes the session of the instance this one replaces, if there is one. */
+    private void restore(Logger log) {
+        Object state = handOver == null ? null : handOver.take(HAND_OVER).orElse(null);
+        if (state != null) {
+            if (adopt(state)) {
+                info(log, "took over session " + sessionId + ": " + entries.size() + " keys, version " + version);
+                return;
+            }
+            warn(log, "the session handed over is not one this store can read; starting with an empty session");
+        }
+        Path file = snapshotFile();
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        try {
+            Snapshot.State s = Snapshot.read(file);
+            sessionId = s.sessionId();
+            version = s.version();
+            for (SessionEntry e : s.entries()) {
+                entries.put(e.key(), e);
+                used += e.value().retainedBytes();
+            }
+            writes.putAll(s.writes());
+            Files.delete(file);
+            info(log, "restored session " + sessionId + " from its snapshot: " + entries.size() + " keys, version " + version);
+        } catch (IOException e) {
+            Path aside = file.resolveSibling(SNAPSHOT + ".corrupt-" + Instant.now().toString().replace(':', '-'));
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                aside = null;
+            }
+            error(log, "the session snapshot " + file + " is unusable: " + e.getMessage() + "; it is not trusted"
+                    + (aside != null ? " and was moved to " + aside : "") + ", and the session starts empty");
+        }
+    }
+
+    /** @return true if the state was a session this store could take */
+    @SuppressWarnings("unchecked")
+    private boolean adopt(Object state) {
+        if (!(state instanceof Map)) {
+            return false;
+        }
+        Map<?, ?> m = (Map<?, ?>) state;
+        if (!(m.get("sessionId") instanceof String) || !(m.get("version") instanceof Long) || !(m.get("used") instanceof Long)
+                || !(m.get("entries") instanceof ConcurrentSkipListMap) || !(m.get("writes") instanceof Map)) {
+            return false;
+        }
+        sessionId = (String) m.get("sessionId");
+        version = (Long) m.get("version");
+        used = (Long) m.get("used");
+        entries = (ConcurrentSkipListMap<String, SessionEntry>) m.get("entries");
+        writes.putAll((Map<String, SessionWrite>) m.get("writes"));
+        return true;
+    }
+
+    /**
+     * Stops the store. When its bundle is updated or stopped while the host runs, the session is
+     * handed to the next instance (in memory, or as a snapshot in the bundle's data area); when the
+     * host stops, the session ends with it.
+     */
+    @Deactivate
+    void deactivate(int reason) {
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        if (system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            // Deactivated because a reference went away: maybe the hand-over service itself, which
+            // would not keep what it is given. A snapshot is safe either way.
+            if (handOver != null && reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE) {
+                Map<String, Object> state = new HashMap<>();
+                state.put("sessionId", sessionId);
+                state.put("version", version);
+                state.put("used", used);
+                state.put("entries", entries);
+                state.put("writes", new LinkedHashMap<>(writes));
+                handOver.deposit(HAND_OVER, state);
+                info(logger, "handed over session " + sessionId + ": " + entries.size() + " keys, version " + version);
+                return;
+            }
+            Path file = snapshotFile();
+            List<String> skipped = new ArrayList<>();
+            try {
+                Snapshot.write(file, new Snapshot.State(sessionId, version, new ArrayList<>(entries.values()), new LinkedHashMap<>(writes)),
+                        skipped);
+                info(logger, "wrote session " + sessionId + " to " + file + ": " + (entries.size() - skipped.size()) + " keys, version " + version);
+            } catch (IOException e) {
+                error(logger, "could not write the session snapshot " + file + ": " + e.getMessage() + "; the session is lost");
+            }
+            for (String k : skipped) {
+                warn(logger, "not in the snapshot: " + k);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private Path snapshotFile() {
+        File f = context == null ? null : context.getDataFile(SNAPSHOT);
+        return f == null ? null : f.toPath();
+    }
+
+    private static void info(Logger l, String message) {
+        if (l != null) {
+            l.info("{}", message);
+        }
+    }
+
+    private static void warn(Logger l, String message) {
+        if (l != null) {
+            l.warn("{}", message);
+        }
+    }
+
+    private static void error(Logger l, String message) {
+        if (l != null) {
+            l.error("{}", message);
+        }
     }
 
     @Override
@@ -89,10 +261,12 @@ public final class SessionStoreImpl implements SessionStore {
     }
 
     @Override
-    public SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion) {
+    public SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion, String requestToken) {
         checkKey(key);
+        checkToken(requestToken);
         writeLock.lock();
         try {
+            replayed(requestToken);
             SessionEntry old = entries.get(key);
             checkVersion(key, old, ifVersion);
             long delta = value.retainedBytes() - (old == null ? 0 : old.value().retainedBytes());
@@ -106,10 +280,43 @@ public final class SessionStoreImpl implements SessionStore {
             entries.put(key, entry);
             used += delta;
             version = v;
+            if (requestToken != null) {
+                writes.put(requestToken, new SessionWrite(key, v, SessionChange.Type.PUT, value.kind(), value.summary()));
+            }
             notify(new SessionChange(key, v, SessionChange.Type.PUT, entry));
             return entry;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<SessionWrite> recall(String requestToken) {
+        if (requestToken == null) {
+            return Optional.empty();
+        }
+        writeLock.lock();
+        try {
+            return Optional.ofNullable(writes.get(requestToken));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Throws if a write with this token was applied (write lock held). */
+    private void replayed(String requestToken) {
+        if (requestToken != null) {
+            SessionWrite w = writes.get(requestToken);
+            if (w != null) {
+                throw new AlreadyAppliedException(w);
+            }
+        }
+    }
+
+    private static void checkToken(String requestToken) {
+        if (requestToken != null && (requestToken.isEmpty() || requestToken.length() > MAX_TOKEN_LENGTH)) {
+            throw new MeshportException(ErrorCode.BAD_REQUEST, "a request token is 1 to " + MAX_TOKEN_LENGTH + " characters, not "
+                    + requestToken.length());
         }
     }
 
@@ -120,10 +327,12 @@ public final class SessionStoreImpl implements SessionStore {
     }
 
     @Override
-    public long delete(String key, long ifVersion) {
+    public long delete(String key, long ifVersion, String requestToken) {
         checkKey(key);
+        checkToken(requestToken);
         writeLock.lock();
         try {
+            replayed(requestToken);
             SessionEntry old = entries.get(key);
             if (old == null) {
                 throw new MeshportException(ErrorCode.NOT_FOUND, "no key '" + key + "' in the session");
@@ -133,6 +342,9 @@ public final class SessionStoreImpl implements SessionStore {
             entries.remove(key);
             used -= old.value().retainedBytes();
             version = v;
+            if (requestToken != null) {
+                writes.put(requestToken, new SessionWrite(key, v, SessionChange.Type.DELETE, null, Map.of()));
+            }
             notify(new SessionChange(key, v, SessionChange.Type.DELETE, null));
             return v;
         } finally {
