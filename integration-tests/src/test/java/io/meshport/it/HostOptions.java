@@ -65,6 +65,17 @@ final class HostOptions {
         return o.toArray(new Option[0]);
     }
 
+    /**
+     * @param host the options of a host
+     * @return the same with the Gogo runtime, which the launcher starts when a terminal is attached,
+     *         so that tests can run the shell commands
+     */
+    static Option[] withShell(Option[] host) {
+        Option[] all = java.util.Arrays.copyOf(host, host.length + 1);
+        all[host.length] = bundle(dist().resolve("shell").resolve("org.apache.felix.gogo.runtime-1.1.6.jar").toUri().toString());
+        return all;
+    }
+
     private static List<Path> jars(Path dir) {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.jar")) {

@@ -51,12 +51,7 @@ public class NodeGraphIT extends HostTestBase {
 
     @Configuration
     public Option[] config() {
-        // The Gogo runtime too (the launcher starts it with a terminal), to run the node: commands.
-        Option[] host = HostOptions.host();
-        Option[] all = java.util.Arrays.copyOf(host, host.length + 1);
-        all[host.length] = org.ops4j.pax.exam.CoreOptions.bundle(HostOptions.dist().resolve("shell")
-                .resolve("org.apache.felix.gogo.runtime-1.1.6.jar").toUri().toString());
-        return all;
+        return HostOptions.withShell(HostOptions.host());
     }
 
     /** @return the node graph service now (it is a new object after the runtime bundle updates) */

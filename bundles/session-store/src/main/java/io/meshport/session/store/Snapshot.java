@@ -135,6 +135,12 @@ final class Snapshot {
         if (size < 16) {
             throw new IOException("it is " + size + " bytes long, shorter than any snapshot");
         }
+        try (DataInputStream head = new DataInputStream(Files.newInputStream(file))) {
+            if (head.readInt() != MAGIC) {
+                throw new IOException("it does not start as a session snapshot does");
+            }
+        }
+        checksum(file, size); // then the whole, so that nothing is built from a damaged file
         CRC32 crc = new CRC32();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             // The checksum covers all but the last 8 bytes, which hold it.
@@ -200,6 +206,27 @@ final class Snapshot {
             throw new IOException("it ends early: it was cut short");
         } catch (RuntimeException e) {
             throw new IOException("it holds data that makes no sense: " + e.getMessage());
+        }
+    }
+
+    /** Checks the CRC-32 at the end of the file against everything before it. */
+    private static void checksum(Path file, long size) throws IOException {
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            long left = size - 8;
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new IOException("it ends early: it was cut short");
+                }
+                crc.update(buf, 0, n);
+                left -= n;
+            }
+            long expected = new DataInputStream(in).readLong();
+            if (expected != crc.getValue()) {
+                throw new IOException("its checksum does not match: it was cut short, changed or damaged after it was written");
+            }
         }
     }
 
