@@ -140,7 +140,7 @@ public final class EmbeddedHost implements AutoCloseable {
         cfg.put("org.osgi.service.log.admin.loglevel", "INFO");
         cfg.put("felix.log.level", "1");
         cfg.put("felix.fileinstall.dir", deploy + "," + conf);
-        cfg.put("felix.fileinstall.poll", "1000");
+        cfg.put("felix.fileinstall.poll", "500"); // a jar dropped or replaced in deploy/ takes effect within about a second
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put("felix.fileinstall.enableConfigSave", "false");
         cfg.put("felix.fileinstall.log.level", "2");
