@@ -82,13 +82,7 @@ public class CodecWhiteboardIT extends HostTestBase {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out after 10 s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Osgi.await(what, condition);
     }
 
     @Test

@@ -1,9 +1,7 @@
 package io.meshport.it;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,7 +29,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.util.tracker.ServiceTracker;
 
 import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
@@ -59,34 +56,15 @@ public class HotSwapIT {
     }
 
     private <T> T service(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
-        t.open();
-        try {
-            T s = t.waitForService(10_000);
-            assertNotNull("a " + type.getSimpleName() + " within 10 s", s);
-            return s;
-        } finally {
-            t.close();
-        }
+        return Osgi.service(context, type);
     }
 
     private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
+        return Osgi.bundle(context, symbolicName);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out after 20 s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Osgi.await(what, condition);
     }
 
     /** Puts small meshes in a loop on one client, keeping what was acknowledged. */

@@ -23,7 +23,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.util.tracker.ServiceTracker;
 
 import io.meshport.client.MeshEntry;
 import io.meshport.client.MeshportClient;
@@ -56,34 +55,15 @@ public class NodeGraphIT extends HostTestBase {
 
     /** @return the node graph service now (it is a new object after the runtime bundle updates) */
     private NodeGraph graph() throws InterruptedException {
-        ServiceTracker<NodeGraph, NodeGraph> t = new ServiceTracker<>(context, NodeGraph.class, null);
-        t.open();
-        try {
-            NodeGraph g = t.waitForService(10_000);
-            assertNotNull("a NodeGraph service within 10 s", g);
-            return g;
-        } finally {
-            t.close();
-        }
+        return Osgi.service(context, NodeGraph.class);
     }
 
     private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
+        return Osgi.bundle(context, symbolicName);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out after 10 s waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Osgi.await(what, condition);
     }
 
     private static boolean hasType(NodeGraph g, String type) {
@@ -250,11 +230,7 @@ public class NodeGraphIT extends HostTestBase {
         try (MeshportClient c = connect()) {
             c.put("it/shell", Meshes.grid(5, 0f));
         }
-        ServiceTracker<org.apache.felix.service.command.CommandProcessor, org.apache.felix.service.command.CommandProcessor> t =
-                new ServiceTracker<>(context, org.apache.felix.service.command.CommandProcessor.class, null);
-        t.open();
-        org.apache.felix.service.command.CommandProcessor shell = t.waitForService(10_000);
-        assertNotNull("the Gogo command processor", shell);
+        org.apache.felix.service.command.CommandProcessor shell = Osgi.service(context, org.apache.felix.service.command.CommandProcessor.class);
         java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
         try (org.apache.felix.service.command.CommandSession session = shell.createSession(
                 new java.io.ByteArrayInputStream(new byte[0]), sink, sink)) {
@@ -278,8 +254,6 @@ public class NodeGraphIT extends HostTestBase {
             assertEquals("/obj/sh auto-cook off", session.execute("node:autocook /obj/sh off"));
             assertEquals("NOT_FOUND: no node '/obj/nope'", session.execute("node:info /obj/nope"));
             assertEquals("deleted /obj/sh", session.execute("node:rm /obj/sh"));
-        } finally {
-            t.close();
         }
     }
 
