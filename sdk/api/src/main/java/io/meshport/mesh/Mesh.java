@@ -333,16 +333,23 @@ public final class Mesh {
      * adopted, not copied: do not change an array after handing it to the builder.
      */
     public static final class Builder {
+        // Elements copied and checked at a time by copyPositions and copyIndices: 24 KiB, so that
+        // the check reads what the copy just wrote from the first-level cache.
+        private static final int COPY_BLOCK = 3 * 2048;
+
         private float[] positions;
         private int[] indices;
         private int[] faceCounts;
         private final Map<String, Attribute> attributes = new LinkedHashMap<>();
         private String name;
         private byte[] meta;
-        // Indices already checked against this point count (set by toBuilder), so an update of
-        // positions only does not scan millions of indices again.
+        // Indices already checked against this point count (set by toBuilder and copyIndices), so an
+        // update of positions only does not scan millions of indices again.
         private int[] trustedIndices;
         private int trustedPointCount = -1;
+        // Positions made by copyPositions, all finite, and their bounds.
+        private float[] checkedPositions;
+        private float[] checkedBounds;
 
         Builder() {
         }
@@ -353,6 +360,72 @@ public final class Mesh {
          */
         public Builder positions(float[] xyz) {
             this.positions = xyz;
+            return this;
+        }
+
+        /**
+         * Copies {@code x y z} per point out of a buffer (for example a little-endian view of bytes
+         * received) into a new array, checking them block by block while they are in the cache. For
+         * data that has to be copied anyway this is faster than {@link #positions(float[])}, whose
+         * array {@link #build()} must read once more. The same rules apply.
+         *
+         * @param xyz the positions, from its position to its limit; the buffer's position is moved to
+         *        its limit
+         * @return this
+         * @since 1.1
+         */
+        public Builder copyPositions(FloatBuffer xyz) {
+            int n = xyz.remaining();
+            float[] out = new float[n];
+            float[] acc = null;
+            if (n % 3 == 0) {
+                acc = new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY,
+                    Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0};
+                for (int from = 0; from < n; from += COPY_BLOCK) {
+                    int to = Math.min(n, from + COPY_BLOCK);
+                    xyz.get(out, from, to - from);
+                    accumulate(out, from, to, acc);
+                }
+            } else {
+                xyz.get(out); // build() reports the length
+            }
+            this.positions = out;
+            boolean finite = acc != null && !Float.isNaN(acc[6]);
+            this.checkedPositions = finite ? out : null;
+            this.checkedBounds = !finite ? null : n == 0 ? new float[6] : Arrays.copyOf(acc, 6);
+            return this;
+        }
+
+        /**
+         * Copies the vertex list out of a buffer (for example a little-endian view of bytes received)
+         * into a new array. When positions were given first, the indices are checked against their
+         * point count block by block while they are in the cache, so that {@link #build()} does not
+         * read them all again. The same rules apply.
+         *
+         * @param vertexList the point of each vertex, from its position to its limit; the buffer's
+         *        position is moved to its limit
+         * @return this
+         * @since 1.1
+         */
+        public Builder copyIndices(IntBuffer vertexList) {
+            int n = vertexList.remaining();
+            int[] out = new int[n];
+            int points = positions == null || positions.length % 3 != 0 ? -1 : positions.length / 3;
+            int last = points - 1;
+            int bad = 0;
+            for (int from = 0; from < n; from += COPY_BLOCK) {
+                int to = Math.min(n, from + COPY_BLOCK);
+                vertexList.get(out, from, to - from);
+                for (int i = from; i < to; i++) {
+                    int v = out[i];
+                    bad |= (last - v) | v;
+                }
+            }
+            this.indices = out;
+            if (points >= 0 && bad >= 0) {
+                trustedIndices = out;
+                trustedPointCount = points;
+            }
             return this;
         }
 
@@ -427,7 +500,7 @@ public final class Mesh {
                 throw new InvalidMeshException("positions has " + positions.length
                         + " numbers, not a multiple of 3 (x y z per point)");
             }
-            float[] bounds = checkPositions(positions);
+            float[] bounds = positions == checkedPositions ? checkedBounds : checkPositions(positions);
             int points = positions.length / 3;
             int faces;
             if (indices == null) {
@@ -473,13 +546,16 @@ public final class Mesh {
             return new Mesh(this, bounds);
         }
 
-        private static float[] checkPositions(float[] p) {
-            // One branch-free pass: x - x is 0 for a finite x and NaN otherwise, so the sum turns NaN
-            // at the first non-finite value; the offender is looked for only when there is one.
-            float finite = 0;
-            float minX = Float.POSITIVE_INFINITY, minY = minX, minZ = minX;
-            float maxX = Float.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
-            for (int i = 0; i < p.length; i += 3) {
+        /**
+         * Folds positions {@code [from, to)} (whole points) into {@code acc}: min x y z, max x y z,
+         * and a sum that turns NaN at the first non-finite value.
+         */
+        private static void accumulate(float[] p, int from, int to, float[] acc) {
+            // Branch-free: x - x is 0 for a finite x and NaN otherwise.
+            float finite = acc[6];
+            float minX = acc[0], minY = acc[1], minZ = acc[2];
+            float maxX = acc[3], maxY = acc[4], maxZ = acc[5];
+            for (int i = from; i < to; i += 3) {
                 float x = p[i], y = p[i + 1], z = p[i + 2];
                 finite += (x - x) + (y - y) + (z - z);
                 minX = x < minX ? x : minX;
@@ -489,6 +565,23 @@ public final class Mesh {
                 maxY = y > maxY ? y : maxY;
                 maxZ = z > maxZ ? z : maxZ;
             }
+            acc[0] = minX;
+            acc[1] = minY;
+            acc[2] = minZ;
+            acc[3] = maxX;
+            acc[4] = maxY;
+            acc[5] = maxZ;
+            acc[6] = finite;
+        }
+
+        private static float[] checkPositions(float[] p) {
+            // One pass; the offender is looked for only when there is one.
+            float[] acc = {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0};
+            accumulate(p, 0, p.length, acc);
+            float finite = acc[6];
+            float minX = acc[0], minY = acc[1], minZ = acc[2];
+            float maxX = acc[3], maxY = acc[4], maxZ = acc[5];
             if (Float.isNaN(finite)) {
                 for (int i = 0; i < p.length; i++) {
                     if (!Float.isFinite(p[i])) {

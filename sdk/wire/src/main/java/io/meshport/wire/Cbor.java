@@ -24,6 +24,23 @@ public final class Cbor {
     /** The argument value that marks an indefinite length. */
     public static final long INDEFINITE = -1;
 
+    /**
+     * By initial byte: the whole length of an integer, float or simple value that needs no further
+     * check (1, 2, 3, 5 or 9), else 0. Arrays of numbers are skipped through this table instead of one
+     * recursive call per element; 0xf8 (a simple value in two bytes, which has a rule) goes the long way.
+     */
+    private static final byte[] SCALAR_LENGTH = new byte[256];
+
+    static {
+        for (int ib = 0; ib < 256; ib++) {
+            int major = ib >>> 5;
+            int ai = ib & 0x1f;
+            if ((major == MAJOR_UINT || major == MAJOR_NEGINT || major == MAJOR_SIMPLE) && ib != 0xf8) {
+                SCALAR_LENGTH[ib] = (byte) (ai < 24 ? 1 : ai <= 27 ? 1 + (1 << (ai - 24)) : 0);
+            }
+        }
+    }
+
     private Cbor() {
     }
 
@@ -111,7 +128,10 @@ public final class Cbor {
         return skip(b, pos, end, 0);
     }
 
-    private static int skip(byte[] b, int pos, int end, int depth) throws CborFormatException {
+    /**
+     * {@link #skip(byte[], int, int)} for an item nested {@code depth} levels deep.
+     */
+    static int skip(byte[] b, int pos, int end, int depth) throws CborFormatException {
         if (depth > MAX_DEPTH) {
             throw new CborFormatException(pos, "CBOR nesting deeper than " + MAX_DEPTH);
         }
@@ -155,7 +175,8 @@ public final class Cbor {
                             }
                             return p + 1;
                         }
-                        p = skip(b, p, end, depth + 1);
+                        int n = SCALAR_LENGTH[b[p] & 0xff];
+                        p = n != 0 && n <= end - p && depth < MAX_DEPTH ? p + n : skip(b, p, end, depth + 1);
                         items++;
                     }
                 }
@@ -164,8 +185,34 @@ public final class Cbor {
                     throw new CborFormatException(pos, "count " + Long.toUnsignedString(arg) + " does not fit in the remaining " + (end - p) + " bytes");
                 }
                 long items = arg * per;
+                if (depth >= MAX_DEPTH) {
+                    for (long i = 0; i < items; i++) {
+                        p = skip(b, p, end, depth + 1); // throws: too deep
+                    }
+                    return p;
+                }
                 for (long i = 0; i < items; i++) {
-                    p = skip(b, p, end, depth + 1);
+                    // Numbers and simple values (most of a plain numeric array) by table, the rest by
+                    // recursion. The branches on the length are deliberate: p + n with n loaded from
+                    // the table would make every step wait for the previous load, whereas a predicted
+                    // branch lets the next steps start at once (a float32 array is 5 bytes every time).
+                    int n = p < end ? SCALAR_LENGTH[b[p] & 0xff] : 0;
+                    if (n > end - p) {
+                        n = 0;
+                    }
+                    if (n == 5) {
+                        p += 5;
+                    } else if (n == 1) {
+                        p += 1;
+                    } else if (n == 3) {
+                        p += 3;
+                    } else if (n == 9) {
+                        p += 9;
+                    } else if (n == 2) {
+                        p += 2;
+                    } else {
+                        p = skip(b, p, end, depth + 1);
+                    }
                 }
                 return p;
             }

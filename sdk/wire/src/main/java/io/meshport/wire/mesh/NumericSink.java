@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 import io.meshport.mesh.InvalidMeshException;
@@ -25,6 +26,9 @@ final class NumericSink extends OutputStream {
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Elements converted and checked at a time (16 KiB of ints). */
+    private static final int BLOCK = 4096;
 
     private final String field;
     private final TypedArray type;
@@ -124,16 +128,29 @@ final class NumericSink extends OutputStream {
                 count += n;
                 return;
             case UINT32_LE:
-            case UINT32_BE:
-                bb.asIntBuffer().get(ints, count, n);
-                for (int i = count; i < count + n; i++) {
-                    if (ints[i] < 0) {
-                        throw new InvalidMeshException(field + "[" + i + "] = " + Integer.toUnsignedString(ints[i])
-                                + " does not fit in int32");
+            case UINT32_BE: {
+                // In blocks that stay in the cache: the check reads what the copy just wrote, rather
+                // than reading millions of indices back from memory afterwards.
+                IntBuffer src = bb.asIntBuffer();
+                for (int from = count; from < count + n; from += BLOCK) {
+                    int to = Math.min(from + BLOCK, count + n);
+                    src.get(ints, from, to - from);
+                    int sign = 0;
+                    for (int i = from; i < to; i++) {
+                        sign |= ints[i];
+                    }
+                    if (sign < 0) {
+                        for (int i = from; i < to; i++) {
+                            if (ints[i] < 0) {
+                                throw new InvalidMeshException(field + "[" + i + "] = " + Integer.toUnsignedString(ints[i])
+                                        + " does not fit in int32");
+                            }
+                        }
                     }
                 }
                 count += n;
                 return;
+            }
             default:
                 for (int i = 0; i < n; i++) {
                     ints[count + i] = asInt(b, off + i * size, count + i);

@@ -1,0 +1,308 @@
+package io.meshport.wire.mesh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshport.mesh.Mesh;
+import io.meshport.mesh.MeshReader;
+import io.meshport.protocol.MeshportException;
+import io.meshport.wire.CborWriter;
+
+/**
+ * The reader's direct path must give exactly what the streaming parser gives: the same mesh, or the
+ * same error. Checked on payloads of every kind of number and field, and on thousands of corrupted
+ * variants of them; and the usual payloads must actually take the direct path (it is what makes
+ * plain arrays fast).
+ */
+class MeshCborReaderDirectPathTest {
+    private final MeshCborReader reader = new MeshCborReader();
+    private static final Mesh BASE_MESH = Mesh.builder().positions(new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0})
+            .indices(new int[] {0, 1, 2, 2, 1, 3}).name("base").build();
+    private static final MeshReader.BaseResolver RESOLVER = v -> {
+        if (v != 7) {
+            throw MeshportException.conflict("not at " + v, 7);
+        }
+        return BASE_MESH;
+    };
+
+    private static byte[] map(int fields, Consumer<CborWriter> body) {
+        CborWriter w = new CborWriter();
+        w.mapHeader(fields);
+        body.accept(w);
+        return w.toByteArray();
+    }
+
+    private static void raw(CborWriter w, int... bytes) {
+        byte[] b = new byte[bytes.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) bytes[i];
+        }
+        w.raw(b, 0, b.length);
+    }
+
+    /** Payloads of every form the direct path reads, and of many it leaves to the streaming parser. */
+    static List<byte[]> payloads() {
+        List<byte[]> out = new ArrayList<>();
+        // Plain arrays with every integer width, both signs, single and double floats.
+        out.add(map(2, w -> {
+            w.text("positions").arrayHeader(12);
+            w.float32(1.5f).float64(-2.25).integer(0).integer(23).integer(24).integer(255).integer(256).integer(65535);
+            w.integer(65536).integer(-1).integer(-24).integer(-25);
+            w.text("indices").arrayHeader(6).integer(0).integer(1).integer(2).integer(2).integer(1).integer(3);
+        }));
+        out.add(map(1, w -> {
+            w.text("positions").arrayHeader(9);
+            w.integer(-256).integer(-257).integer(-65536).integer(-65537).integer(4294967295L).integer(4294967296L);
+            w.integer(-4294967296L).integer(-4294967297L).integer(Long.MAX_VALUE);
+        }));
+        out.add(map(1, w -> { // uint64 above 2^63 and a negative below -2^63: big integers
+            w.text("positions").arrayHeader(3).integer(1).integer(2);
+            raw(w, 0x1b, 0x80, 0, 0, 0, 0, 0, 0, 1);
+        }));
+        out.add(map(1, w -> {
+            w.text("positions").arrayHeader(3).integer(1).integer(2);
+            raw(w, 0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+        }));
+        out.add(map(1, w -> w.text("positions").arrayHeader(3).float64(1e300).integer(0).integer(0))); // overflows float32
+        out.add(map(1, w -> w.text("positions").arrayHeader(3).float32(Float.NaN).integer(0).integer(0)));
+        out.add(map(1, w -> w.text("positions").arrayHeader(3).float64(Double.POSITIVE_INFINITY).integer(0).integer(0)));
+        out.add(map(1, w -> {
+            w.text("positions").arrayHeader(3);
+            MeshPayloads.half(w, 0.5f);
+            w.integer(0).integer(1);
+        }));
+        // Indices of every width, at and beyond int32, negative, as floats, 64-bit encoded.
+        for (long[] idx : new long[][] {{0, 1, 2}, {0, 1, 3}, {0, 1, -1}, {0, 1, Integer.MAX_VALUE}, {0, 1, 2147483648L},
+            {0, 1, -2147483648L}, {0, 1, -2147483649L}, {0, 1, 4294967296L}}) {
+            out.add(map(2, w -> {
+                w.text("positions").arrayHeader(9);
+                for (int i = 0; i < 9; i++) {
+                    w.float32(i);
+                }
+                w.text("indices").arrayHeader(idx.length);
+                for (long v : idx) {
+                    w.integer(v);
+                }
+            }));
+        }
+        out.add(map(2, w -> {
+            w.text("positions").arrayHeader(9);
+            for (int i = 0; i < 9; i++) {
+                w.integer(i);
+            }
+            w.text("indices").arrayHeader(3).integer(0).float64(1.0).float32(2.5f);
+        }));
+        out.add(map(2, w -> {
+            w.text("positions").arrayHeader(9);
+            for (int i = 0; i < 9; i++) {
+                w.integer(i);
+            }
+            w.text("indices").arrayHeader(3).integer(0);
+            raw(w, 0x1b, 0, 0, 0, 0, 0, 0, 0, 1); // 1 in eight bytes
+            raw(w, 0x3a, 0, 0, 0, 0); // -1 in four bytes
+        }));
+        // Indefinite arrays and maps, typed arrays of every tag, chunked typed arrays.
+        out.add(map(2, w -> {
+            w.text("positions");
+            raw(w, 0x9f);
+            for (float f : new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}) {
+                w.float32(f);
+            }
+            raw(w, 0xff);
+            w.text("indices");
+            raw(w, 0x9f, 0, 1, 2, 0xff);
+        }));
+        {
+            CborWriter w = new CborWriter();
+            raw(w, 0xbf);
+            w.text("positions");
+            MeshPayloads.typed(w, TypedArray.FLOAT32_LE, 0, 0, 0, 1, 0, 0, 0, 1, 0);
+            w.text("indices");
+            MeshPayloads.typed(w, TypedArray.UINT32_LE, 0, 1, 2);
+            raw(w, 0xff);
+            out.add(w.toByteArray());
+        }
+        for (TypedArray t : TypedArray.values()) {
+            out.add(map(3, w -> {
+                w.text("positions");
+                MeshPayloads.typed(w, t, 0, 1, 2, 3, 4, 5, 6, 7, 8);
+                w.text("indices");
+                MeshPayloads.typed(w, t, 0, 1, 2);
+                w.text("faceCounts");
+                MeshPayloads.typed(w, t, 3);
+            }));
+        }
+        out.add(map(1, w -> {
+            w.text("positions").tag(85);
+            raw(w, 0x5f);
+            w.bytes(MeshPayloads.le(0, 0)).bytes(MeshPayloads.le(0, 1, 0, 0, 0, 1, 0));
+            raw(w, 0xff);
+        }));
+        out.add(map(1, w -> { // typed array whose length is not a multiple of 4
+            w.text("positions").tag(85).bytes(new byte[13]);
+        }));
+        out.add(map(1, w -> w.text("positions").tag(1).bytes(new byte[12])));
+        out.add(map(1, w -> w.text("positions").bytes(new byte[12])));
+        out.add(map(1, w -> w.text("positions").tag(85).tag(85).bytes(new byte[12])));
+        // Polygons, every other field, unknown keys, and what is wrong with them.
+        out.add(map(4, w -> {
+            w.text("positions").arrayHeader(15);
+            for (int i = 0; i < 15; i++) {
+                w.float32(i);
+            }
+            w.text("indices").arrayHeader(7).integer(0).integer(1).integer(2).integer(3).integer(2).integer(3).integer(4);
+            w.text("faceCounts").arrayHeader(2).integer(4).integer(3);
+            w.text("name").text("poly");
+        }));
+        out.add(map(6, w -> {
+            w.text("positions");
+            MeshPayloads.typed(w, TypedArray.FLOAT32_LE, 0, 0, 0, 1, 0, 0, 0, 1, 0);
+            w.text("meta").mapHeader(2).text("units").text("m").text("nested").arrayHeader(2).integer(1).mapHeader(0);
+            w.text("unknown").arrayHeader(3).text("x").bytes(new byte[3]).float64(2);
+            w.text("attributes").mapHeader(2);
+            w.text("Cd").mapHeader(3).text("owner").text("point").text("size").integer(3).text("data");
+            MeshPayloads.typed(w, TypedArray.FLOAT32_LE, 1, 0, 0, 0, 1, 0, 0, 0, 1);
+            w.text("id").mapHeader(4).text("data").arrayHeader(3).integer(4).integer(5).integer(6).text("owner").text("point")
+                    .text("size").integer(1).text("type").text("int");
+            w.text("name").text("\u00e9t\u00e9");
+            w.text("x\u00e9").nil();
+        }));
+        out.add(map(2, w -> w.text("positions").arrayHeader(3).integer(0).integer(0).integer(0).text("positions").arrayHeader(0)));
+        out.add(map(1, w -> w.text("positions").nil()));
+        out.add(map(2, w -> w.text("positions").arrayHeader(3).integer(0).integer(0).integer(0).text("indices").nil()));
+        out.add(map(2, w -> w.text("positions").arrayHeader(3).integer(0).integer(0).integer(0).text("name").integer(3)));
+        out.add(map(2, w -> w.text("positions").arrayHeader(3).integer(0).integer(0).integer(0).text("meta").arrayHeader(0)));
+        out.add(map(2, w -> w.text("positions").arrayHeader(3).integer(0).integer(0).integer(0).integer(5).integer(5)));
+        out.add(map(1, w -> w.text("positions").arrayHeader(2).text("a").integer(0)));
+        out.add(map(0, w -> { }));
+        // Updates with base: matching, in conflict, with indices, with a different point count.
+        out.add(map(2, w -> {
+            w.text("base").integer(7).text("positions");
+            MeshPayloads.typed(w, TypedArray.FLOAT32_LE, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1);
+        }));
+        out.add(map(2, w -> {
+            w.text("base").integer(8).text("positions");
+            MeshPayloads.typed(w, TypedArray.FLOAT32_LE, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1);
+        }));
+        out.add(map(3, w -> {
+            w.text("base").float64(7.0).text("positions").arrayHeader(12);
+            for (int i = 0; i < 12; i++) {
+                w.float32(i);
+            }
+            w.text("name").nil();
+        }));
+        out.add(map(3, w -> w.text("base").integer(7).text("positions").arrayHeader(3).integer(0).integer(0).integer(0)
+                .text("indices").arrayHeader(0)));
+        out.add(map(1, w -> w.text("base").integer(-7)));
+        // Not a mesh map at all, or bytes after it.
+        out.add(new CborWriter().arrayHeader(0).toByteArray());
+        out.add(new CborWriter().tag(55799).mapHeader(1).text("positions").arrayHeader(3).integer(0).integer(0).integer(0).toByteArray());
+        {
+            byte[] m = map(1, w -> w.text("positions").arrayHeader(3).integer(0).integer(0).integer(0));
+            byte[] extra = java.util.Arrays.copyOf(m, m.length + 1);
+            out.add(extra);
+        }
+        out.add(new byte[0]);
+        return out;
+    }
+
+    /** What reading gave: the mesh, or the error's class, code and message. */
+    private static Object outcome(java.util.function.Supplier<Mesh> read) {
+        try {
+            return read.get();
+        } catch (MeshportException e) {
+            return e.getClass().getName() + " " + e.code() + ": " + e.getMessage();
+        } catch (RuntimeException e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    private void assertSameAsStreaming(byte[] payload, String what) {
+        byte[] framed = MeshPayloads.padded(payload, 3, 4);
+        Object direct = outcome(() -> reader.read(framed, 3, payload.length, RESOLVER));
+        Object streaming = outcome(() -> reader.readStreaming(framed, 3, payload.length, RESOLVER));
+        assertEquals(streaming, direct, what);
+    }
+
+    @Test
+    void everyPayloadReadsAsTheStreamingParserReadsIt() {
+        List<byte[]> all = payloads();
+        for (int i = 0; i < all.size(); i++) {
+            assertSameAsStreaming(all.get(i), "payload " + i);
+        }
+    }
+
+    @Test
+    void corruptedPayloadsGiveTheSameMeshOrTheSameError() {
+        Random r = new Random(20261123);
+        List<byte[]> all = payloads();
+        for (int round = 0; round < Integer.getInteger("fuzzRounds", 4000); round++) {
+            byte[] p = all.get(r.nextInt(all.size())).clone();
+            if (p.length == 0) {
+                continue;
+            }
+            switch (r.nextInt(4)) {
+                case 0: // flip a byte
+                    p[r.nextInt(p.length)] = (byte) r.nextInt(256);
+                    break;
+                case 1: // cut the end off
+                    p = java.util.Arrays.copyOf(p, r.nextInt(p.length));
+                    break;
+                case 2: // a header byte made into another one of interest
+                    p[r.nextInt(p.length)] = (byte) new int[] {0x18, 0x19, 0x1a, 0x1b, 0x38, 0x3a, 0x3b, 0x5f, 0x9f, 0xbf, 0xf9, 0xfa,
+                        0xfb, 0xff, 0xd8, 0xf6, 0xf7, 0x1c}[r.nextInt(18)];
+                    break;
+                default: // two flips
+                    p[r.nextInt(p.length)] ^= (byte) (1 << r.nextInt(8));
+                    p[r.nextInt(p.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            assertSameAsStreaming(p, "corrupted payload, round " + round);
+        }
+    }
+
+    @Test
+    void typedAndPlainNumberArraysTakeTheDirectPath() {
+        byte[] typed = map(2, w -> {
+            w.text("positions");
+            MeshPayloads.typed(w, TypedArray.FLOAT32_LE, 0, 0, 0, 1, 0, 0, 0, 1, 0);
+            w.text("indices");
+            MeshPayloads.typed(w, TypedArray.UINT32_LE, 0, 1, 2);
+        });
+        byte[] plain32 = map(2, w -> {
+            w.text("positions").arrayHeader(9);
+            for (float f : new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}) {
+                w.float32(f);
+            }
+            w.text("indices").arrayHeader(3).integer(0).integer(1).integer(2);
+        });
+        byte[] plain64 = map(2, w -> {
+            w.text("positions").arrayHeader(9);
+            for (float f : new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}) {
+                w.float64(f);
+            }
+            w.text("indices").arrayHeader(3).integer(0).integer(1).integer(2);
+        });
+        for (byte[] p : new byte[][] {typed, plain32, plain64}) {
+            Mesh m = reader.readDirect(p, 0, p.length, MeshReader.NO_BASE);
+            assertNotNull(m);
+            assertEquals(reader.readStreaming(p, 0, p.length, MeshReader.NO_BASE), m);
+        }
+        byte[] half = map(1, w -> {
+            w.text("positions").arrayHeader(3);
+            MeshPayloads.half(w, 1);
+            w.integer(0).integer(0);
+        });
+        // Half floats: that field is read by the streaming parser, the rest of the map directly.
+        assertEquals(reader.readStreaming(half, 0, half.length, MeshReader.NO_BASE), reader.readDirect(half, 0, half.length, MeshReader.NO_BASE));
+        byte[] notAMap = new CborWriter().arrayHeader(0).toByteArray();
+        assertNull(reader.readDirect(notAMap, 0, notAMap.length, MeshReader.NO_BASE), "anything irregular is read the old way");
+    }
+}
