@@ -11,16 +11,17 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
- * The node graph of an {@link EmbeddedHost}, driven from the launcher. The launcher's class path has
- * its own copy of the API, which is not the class space the host's bundles see, so the graph's
- * methods are called by name and records come back as maps of their components. (Remote programs
- * use the protocol instead; this is for the in-process demo.)
+ * The node graph of an {@link EmbeddedHost}, driven from the launcher (the demo) and the benchmarks.
+ * The launcher's class path has its own copy of the API, which is not the class space the host's
+ * bundles see, so the graph's methods are called by name and records come back as maps of their
+ * components. (Remote programs use the protocol instead; this is for in-process tools.)
  */
-final class HostNodes {
+public final class HostNodes {
     private static final String NODE_GRAPH = "io.meshport.node.NodeGraph";
     private final BundleContext context;
 
-    HostNodes(EmbeddedHost host) {
+    /** @param host a running host */
+    public HostNodes(EmbeddedHost host) {
         this.context = host.framework().getBundleContext();
     }
 
@@ -31,7 +32,7 @@ final class HostNodes {
      * @param timeoutMs how long to wait
      * @return true if it is there
      */
-    boolean awaitType(String type, long timeoutMs) throws InterruptedException {
+    public boolean awaitType(String type, long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < end) {
             try {
@@ -56,7 +57,7 @@ final class HostNodes {
      * @return what it returned; records as maps of their components
      * @throws IllegalStateException when there is no graph, or the call failed (with its message)
      */
-    Object call(String method, Object... args) {
+    public Object call(String method, Object... args) {
         ServiceReference<?>[] refs;
         try {
             refs = context.getAllServiceReferences(NODE_GRAPH, null);
@@ -87,7 +88,7 @@ final class HostNodes {
     }
 
     /** @return the components of a record by name */
-    static Map<String, Object> components(Object record) {
+    public static Map<String, Object> components(Object record) {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
             for (java.lang.reflect.RecordComponent c : record.getClass().getRecordComponents()) {

@@ -33,14 +33,11 @@ public final class Main {
             "",
             "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--no-shell]",
             "        run a Meshport host until Ctrl-C (the Gogo shell runs when a terminal is attached)",
-            "  send  FILE.obj --key K [--host H] [--port P] [--token-file F]",
+            "  send  FILE.obj|FILE.ply|FILE.stl --key K [--host H] [--port P] [--token-file F]",
             "        push a mesh file into a running host's session",
             "  demo  [--port P]",
             "        start a host in this process, push a generated mesh over the socket, read it back,",
             "        scatter points on it with a node, push a changed mesh and see the node re-cook",
-            "  bench scatter [--quick] [--json FILE]",
-            "        the scatter node cooking in a host against NumPy (trimesh's algorithm) in the same run;",
-            "        --quick: small sizes, seconds; the figures go to FILE (default launcher/target/bench-scatter.json)",
             "",
             "defaults: port " + Protocol.DEFAULT_PORT + ", bind " + Protocol.DEFAULT_BIND + ", data directory data/ in the checkout");
 
@@ -87,8 +84,6 @@ public final class Main {
                 return send(a);
             case "demo":
                 return demo(a);
-            case "bench":
-                return bench(a);
             default:
                 throw new UsageException("unknown command '" + args[0] + "'");
         }
@@ -143,8 +138,30 @@ public final class Main {
             throw new UsageException("no file " + file);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".ply") || name.endsWith(".stl")) {
+            // Sent as they are, as the body of a put with codec ply or stl: the host's codec bundle reads
+            // them (a host without it answers NO_CODEC and lists the codecs it has).
+            String codec = name.substring(name.length() - 3);
+            if (Files.size(file) > Integer.MAX_VALUE - 1024) {
+                throw new UsageException("cannot send " + file.getFileName() + ": " + Files.size(file)
+                        + " bytes is more than one frame can carry");
+            }
+            long t0 = System.nanoTime();
+            byte[] bytes = Files.readAllBytes(file);
+            long t1 = System.nanoTime();
+            try (MeshportClient c = MeshportClient.connect(ClientOptions.of(hostName, port).withToken(token).withClientName("meshport send"))) {
+                PutResult r = c.put(key, codec, bytes, -1);
+                long t2 = System.nanoTime();
+                Map<String, Object> s = r.summary();
+                out.printf(Locale.ROOT, "put %s: version %d, %s points, %s vertices, %s faces, attributes %s"
+                        + " (codec %s, %d bytes, read %.1f ms, sent and decoded %.1f ms)%n",
+                        r.key(), r.version(), s.get("points"), s.get("vertices"), s.get("faces"), s.get("attributes"),
+                        codec, bytes.length, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+            }
+            return 0;
+        }
         if (!name.endsWith(".obj")) {
-            throw new UsageException("cannot send " + file.getFileName() + ": supported formats are .obj");
+            throw new UsageException("cannot send " + file.getFileName() + ": supported formats are .obj, .ply and .stl");
         }
         long t0 = System.nanoTime();
         Mesh mesh = ObjFiles.read(file, w -> out.println("warning: " + w));
@@ -218,27 +235,6 @@ public final class Main {
             deleteTree(data);
         }
         out.println("  host stopped; demo done");
-        return 0;
-    }
-
-    private int bench(Args a) throws Exception {
-        String which = a.positional("BENCHMARK");
-        if (!which.equals("scatter")) {
-            throw new UsageException("unknown benchmark '" + which + "'; there is: scatter");
-        }
-        boolean quick = a.flag("--quick");
-        Path json = a.has("--json") ? Paths.get(a.value("--json"))
-                : Paths.get(System.getProperty("meshport.root", "."), "launcher", "target", "bench-scatter.json");
-        a.noMore();
-        Path data = Files.createTempDirectory("meshport-bench-");
-        ScatterBench b = new ScatterBench(out, quick);
-        try {
-            b.run(data);
-        } finally {
-            deleteTree(data);
-        }
-        b.writeJson(json);
-        out.println("figures written to " + json.toAbsolutePath().normalize());
         return 0;
     }
 

@@ -4,8 +4,8 @@ import io.meshport.mesh.Attribute;
 import io.meshport.mesh.AttributeOwner;
 import io.meshport.mesh.Mesh;
 
-/** Generated test geometry. */
-final class Shapes {
+/** Generated test geometry (the demo and the benchmarks use it). */
+public final class Shapes {
     private Shapes() {
     }
 
@@ -18,7 +18,7 @@ final class Shapes {
      * @param minor tube radius
      * @return the mesh
      */
-    static Mesh torus(int rings, int sides, float major, float minor) {
+    public static Mesh torus(int rings, int sides, float major, float minor) {
         int points = rings * sides;
         float[] p = new float[3 * points];
         float[] n = new float[3 * points];
@@ -71,7 +71,7 @@ final class Shapes {
      * @param side points along each side, at least 2
      * @return the mesh
      */
-    static Mesh displacedGrid(int side) {
+    public static Mesh displacedGrid(int side) {
         float[] p = new float[3 * side * side];
         float[] cd = new float[3 * side * side];
         double step = 1.0 / (side - 1);

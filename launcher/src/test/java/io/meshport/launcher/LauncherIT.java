@@ -90,18 +90,6 @@ class LauncherIT {
     }
 
     @Test
-    void theScatterBenchmarkProducesEveryFigureInItsQuickMode(@TempDir Path tmp) throws Exception {
-        Path json = tmp.resolve("scatter.json");
-        String out = run("bench", "scatter", "--quick", "--json", json.toString());
-        String text = Files.readString(json);
-        for (String figure : new String[] {"randomFirstCookMs", "randomPointsPerSecond", "randomPointsPerSecondWholeCall",
-            "poissonPointsPerSecond", "poissonRelativeSpacing", "numpyTrimeshPointsPerSecond", "ratioToNumpyTrimesh"}) {
-            assertTrue(text.contains("\"" + figure + "\""), figure + " missing from " + text + "\n" + out);
-        }
-        assertTrue(out.contains("ratio: node cook / NumPy trimesh"), out);
-    }
-
-    @Test
     void syncDeployReplacesOlderJarsAndOtherVersionsButLeavesForeignJars(@TempDir Path tmp) throws IOException {
         Path built = Files.createDirectories(tmp.resolve("built"));
         Path deploy = Files.createDirectories(tmp.resolve("deploy"));

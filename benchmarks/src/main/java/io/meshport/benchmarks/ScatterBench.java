@@ -1,29 +1,23 @@
-package io.meshport.launcher;
+package io.meshport.benchmarks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-
 import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
+import io.meshport.launcher.HostNodes;
+import io.meshport.launcher.Shapes;
 import io.meshport.mesh.Mesh;
 
 /**
@@ -36,59 +30,45 @@ import io.meshport.mesh.Mesh;
  * output mesh, the area table being cached per source version), and the whole call (with the graph's
  * checks and the write of the points into the session).
  */
-final class ScatterBench {
+final class ScatterBench implements Benchmark {
     private static final String PYTHON = "/usr/bin/python3";
 
-    private final PrintStream out;
-    private final boolean quick;
-    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private PrintStream out;
+    private Map<String, Object> figures;
 
-    ScatterBench(PrintStream out, boolean quick) {
-        this.out = out;
-        this.quick = quick;
+    @Override
+    public String name() {
+        return "scatter";
     }
 
-    /** @return the figures measured, by name (for the JSON file) */
-    Map<String, Object> figures() {
-        return figures;
+    @Override
+    public String description() {
+        return "the scatter node cooking 1M random points on a 1M-point mesh in a host, vs NumPy (trimesh's sample_surface)";
     }
 
-    /**
-     * Runs the benchmark.
-     *
-     * @param data a folder for the host's data, emptied by the caller
-     * @return true if every figure was measured
-     */
-    boolean run(Path data) throws Exception {
+    @Override
+    public void run(Context c, Report.Section section) throws Exception {
+        out = c.out;
+        figures = section.figures;
+        boolean quick = c.quick;
         int side = quick ? 120 : 1000;
         int randomCount = quick ? 20_000 : 1_000_000;
         int poissonCount = quick ? 2_000 : 100_000;
         int warmups = quick ? 5 : 8;
         int runs = quick ? 3 : 11;
         int poissonRuns = quick ? 2 : 4;
-        Runtime rt = Runtime.getRuntime();
-        figures.put("mode", quick ? "quick" : "full");
-        figures.put("cores", rt.availableProcessors());
-        figures.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        figures.put("maxHeapMB", rt.maxMemory() >> 20);
         Mesh mesh = Shapes.displacedGrid(side);
         figures.put("sourcePoints", mesh.pointCount());
         figures.put("sourceTriangles", mesh.triangleCount());
-        out.printf(Locale.ROOT, "scatter benchmark (%s): %,d-point, %,d-triangle mesh with Cd; %d cores, JVM %s, max heap %,d MB%n",
-                quick ? "quick" : "full", mesh.pointCount(), mesh.triangleCount(), rt.availableProcessors(),
-                System.getProperty("java.vm.version"), rt.maxMemory() >> 20);
+        c.say("  source: %,d-point, %,d-triangle mesh with Cd", mesh.pointCount(), mesh.triangleCount());
 
-        try (EmbeddedHost host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(0))) {
-            InetSocketAddress addr = host.awaitListener(20_000);
-            if (addr == null) {
-                throw new IllegalStateException("the benchmark host stopped before it listened");
-            }
-            HostNodes nodes = new HostNodes(host);
+        try (Host h = c.host("scatter")) {
+            HostNodes nodes = new HostNodes(h.host());
             if (!nodes.awaitType("scatter", 10_000)) {
                 throw new IllegalStateException("no scatter node type in the host");
             }
-            try (MeshportClient c = MeshportClient.connect(ClientOptions.of(addr.getHostString(), addr.getPort()).withClientName("bench"))) {
-                c.put("bench/grid", mesh);
+            try (MeshportClient cl = MeshportClient.connect(ClientOptions.of("127.0.0.1", h.port()).withClientName("bench"))) {
+                cl.put("bench/grid", mesh);
             }
             String s = (String) nodes.call("create", "/obj", "scatter", "bench");
             nodes.call("setParm", s, "source", "bench/grid");
@@ -136,7 +116,21 @@ final class ScatterBench {
                     / ((Number) figures.get("numpySortedPointsPerSecond")).doubleValue()));
         }
         table(numpy != null);
-        return numpy != null;
+        section.row(String.format(Locale.ROOT, "scatter node, `random`, %,d points on a %,d-triangle mesh: node cook, best / median of %d",
+                randomCount, mesh.triangleCount(), runs),
+                ms("randomCookBestMs") + " / " + ms("randomCookMedianMs") + " = " + mpts("randomPointsPerSecond") + " / "
+                        + mpts("randomPointsPerSecondMedian"),
+                numpy == null ? "NumPy missing: no baseline"
+                        : "NumPy, trimesh's sample_surface as written: " + ms("numpyTrimeshBestMs") + " = " + mpts("numpyTrimeshPointsPerSecond")
+                                + "; with sorted uniforms: " + ms("numpySortedBestMs"),
+                numpy == null ? "" : figures.get("ratioToNumpyTrimesh") + "× (" + figures.get("ratioToNumpySorted") + "× the sorted variant)",
+                "");
+        section.row(String.format(Locale.ROOT, "scatter node, `poisson`, %,d points: node cook, best / median of %d", poissonCount, poissonRuns),
+                ms("poissonCookBestMs") + " / " + ms("poissonCookMedianMs") + String.format(Locale.ROOT, " = %,d pts/s", figures.get("poissonPointsPerSecond")),
+                "", "", "min spacing " + figures.get("poissonRelativeSpacing") + " r_max");
+        if (numpy == null) {
+            throw new IllegalStateException("the NumPy baseline is missing (" + PYTHON + " with NumPy is needed)");
+        }
     }
 
     private void table(boolean baseline) {
@@ -242,32 +236,7 @@ final class ScatterBench {
             }
             return values;
         } finally {
-            Main.deleteTree(dir);
-        }
-    }
-
-    /** Writes the figures as one JSON object. */
-    void writeJson(Path file) throws IOException {
-        List<String> keys = new ArrayList<>(figures.keySet());
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream os = Files.newOutputStream(file);
-                JsonGenerator g = new JsonFactory().createGenerator(os, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
-            g.writeStartObject();
-            g.writeStringField("benchmark", "scatter");
-            for (String k : keys) {
-                Object v = figures.get(k);
-                if (v instanceof Long || v instanceof Integer) {
-                    g.writeNumberField(k, ((Number) v).longValue());
-                } else if (v instanceof Number) {
-                    g.writeNumberField(k, ((Number) v).doubleValue());
-                } else {
-                    g.writeStringField(k, String.valueOf(v));
-                }
-            }
-            g.writeEndObject();
+            Benchmark.deleteTree(dir);
         }
     }
 }

@@ -1,0 +1,35 @@
+package io.meshport.samples.ply;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.meshport.codec.CodecId;
+import io.meshport.codec.DecodeContext;
+import io.meshport.codec.Payload;
+import io.meshport.codec.PayloadCodec;
+import io.meshport.protocol.ErrorCode;
+import io.meshport.protocol.MeshportException;
+import io.meshport.session.SessionValue;
+
+/**
+ * The {@code ply} codec: the body of a put is a PLY file's bytes (a CBOR byte string), in any of the
+ * three formats (ASCII, binary little endian, binary big endian); it becomes a mesh (see
+ * {@link PlyReader} for how elements and properties map to points, faces and attributes). It does not
+ * encode: a mesh put through it is read back with codec {@code mesh}.
+ *
+ * <p>Stateless, so safe to call from many threads at once. It keeps nothing of the payload: the values
+ * are copied into the mesh's own arrays.
+ */
+@Component(service = PayloadCodec.class)
+@CodecId("ply")
+public final class PlyCodec implements PayloadCodec {
+
+    @Override
+    public SessionValue decode(Payload payload, DecodeContext context) {
+        if (!payload.isByteString()) {
+            throw new MeshportException(ErrorCode.BAD_REQUEST,
+                    "the ply codec needs the file's bytes as a byte string body, not another CBOR item");
+        }
+        return SessionValue.ofMesh(PlyReader.read(payload.array(), payload.offset(), payload.length(),
+                context.availableBytes()));
+    }
+}
