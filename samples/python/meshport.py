@@ -16,10 +16,12 @@ Errors the host reports raise ``MeshportError`` with the protocol's ``code`` (``
 ``BAD_ARGS``, ...). The wire protocol is in docs/protocol.md of the Meshport repository.
 """
 import array
+import collections
 import hashlib
 import hmac
 import itertools
 import queue
+import select
 import socket
 import ssl
 import struct
@@ -198,7 +200,13 @@ class Service(object):
 
 class Connection(object):
     """A connection to a Meshport host. Thread safe; replies are matched to requests by id, and watch
-    events are delivered to their ``Watch`` objects by a reader thread."""
+    events are delivered to their ``Watch`` objects.
+
+    One I/O thread owns the socket: it writes what requests queue and reads what the host sends, with
+    the socket non-blocking under ``select``. Nothing else ever touches the socket, which matters for
+    TLS (an SSL object must not be read and written by two threads at once) and for closing (a
+    thread blocked in ``recv`` on a closed descriptor can read from whatever socket reuses its number).
+    """
 
     def __init__(self, host, port, token=None, tls=False, cafile=None, pin=None, check_hostname=True, timeout=60.0,
                  client="meshport.py"):
@@ -209,16 +217,20 @@ class Connection(object):
         self._pending = {}
         self._watches = {}
         self._lock = threading.Lock()
-        self._send_lock = threading.Lock()
+        self._out = collections.deque()  # frames waiting for the I/O thread, guarded by _lock
         self._closed = None
+        self._closing = False
         sock = socket.create_connection((host, port), timeout=timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls:
             sock = self._wrap(sock, host, cafile, pin, check_hostname)
-        sock.settimeout(None)  # the reader thread blocks; requests time out on their own
+        sock.setblocking(False)
         self._sock = sock
-        self._reader = threading.Thread(target=self._read_loop, name="meshport-reader", daemon=True)
-        self._reader.start()
+        self._wake_r, self._wake_w = socket.socketpair()  # wakes the I/O thread's select
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._io = threading.Thread(target=self._io_loop, name="meshport-io", daemon=True)
+        self._io.start()
         hello = {"op": "hello", "version": PROTOCOL_VERSION, "client": client}
         if token is not None:
             hello["token"] = token
@@ -256,8 +268,17 @@ class Connection(object):
 
     def _send(self, message):
         body = cbor2.dumps(message)
-        with self._send_lock:
-            self._sock.sendall(struct.pack(">I", len(body)) + body)
+        with self._lock:
+            if self._closed is not None:
+                raise ConnectionClosed(self._closed)
+            self._out.append(struct.pack(">I", len(body)) + body)
+        self._wake()
+
+    def _wake(self):
+        try:
+            self._wake_w.send(b"x")
+        except OSError:  # full (it is awake anyway) or closed
+            pass
 
     def _request(self, message, timeout=None, on_reply=None):
         if self._closed is not None:
@@ -269,11 +290,10 @@ class Connection(object):
             self._pending[rid] = p
         try:
             self._send(message)
-        except OSError as e:
+        except ConnectionClosed:
             with self._lock:
                 self._pending.pop(rid, None)
-            self._shutdown("send failed: %s" % e)
-            raise ConnectionClosed(self._closed)
+            raise
         if not p.event.wait(self.timeout if timeout is None else timeout):
             with self._lock:
                 self._pending.pop(rid, None)
@@ -286,54 +306,94 @@ class Connection(object):
             raise MeshportError(err.get("code", "INTERNAL"), err.get("message", ""), err.get("detail"))
         return reply.get("result")
 
-    def _read_exactly(self, n):
-        chunks = []
-        while n > 0:
-            chunk = self._sock.recv(min(n, 1 << 20))
-            if not chunk:
-                raise EOFError("the host closed the connection")
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
-
-    def _read_loop(self):
+    def _io_loop(self):
         why = "the host closed the connection"
+        sock = self._sock
+        inbuf = bytearray()
+        out = memoryview(b"")
         try:
-            while True:
-                size = struct.unpack(">I", self._read_exactly(4))[0]
-                frame = cbor2.loads(self._read_exactly(size))
-                op = frame.get("op")
-                if op == "event":
-                    w = self._watches.get(frame.get("watch"))
-                    if w is not None:
-                        w._events.put({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
-                elif op == "bye":
-                    why = "the host said bye: %s" % frame.get("reason")
-                elif "id" in frame:
-                    with self._lock:
-                        p = self._pending.pop(frame["id"], None)
-                    if p is not None:
-                        p.reply = frame
-                        if p.on_reply is not None and frame.get("ok"):
-                            p.on_reply(frame.get("result"))
-                        p.event.set()
-                elif not frame.get("ok", True):
-                    err = frame.get("error") or {}
-                    why = "%s: %s" % (err.get("code"), err.get("message"))
-        except (EOFError, OSError, ValueError) as e:
-            if self._closed is None and not isinstance(e, EOFError):
+            while not self._closing:
+                with self._lock:
+                    if not out and self._out:
+                        out = memoryview(b"".join(self._out))
+                        self._out.clear()
+                readable, writable, _ = select.select([sock, self._wake_r], [sock] if out else [], [])
+                if self._wake_r in readable:
+                    try:
+                        while self._wake_r.recv(4096):
+                            pass
+                    except OSError:
+                        pass
+                if out and sock in writable:
+                    try:
+                        n = sock.send(out[:1 << 20])
+                        out = out[n:]
+                    except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+                        pass
+                if sock in readable:
+                    eof = False
+                    while True:  # TLS may hold decrypted bytes that select does not see: read them all
+                        try:
+                            chunk = sock.recv(1 << 20)
+                        except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                            break
+                        if not chunk:
+                            eof = True
+                            break
+                        inbuf += chunk
+                        if not isinstance(sock, ssl.SSLSocket) or not sock.pending():
+                            break
+                    bye = self._frames(inbuf)
+                    if bye is not None:
+                        why = bye
+                        break
+                    if eof:
+                        break
+        except (OSError, ValueError) as e:
+            if self._closed is None:
                 why = "connection lost: %s" % e
         self._shutdown(why)
 
+    def _frames(self, inbuf):
+        """Handles every complete frame in ``inbuf`` (and removes them); returns a reason when the host said bye."""
+        while len(inbuf) >= 4:
+            size = struct.unpack_from(">I", inbuf)[0]
+            if len(inbuf) < 4 + size:
+                return None
+            frame = cbor2.loads(bytes(inbuf[4:4 + size]))
+            del inbuf[:4 + size]
+            op = frame.get("op")
+            if op == "event":
+                w = self._watches.get(frame.get("watch"))
+                if w is not None:
+                    w._events.put({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
+            elif op == "bye":
+                return "the host said bye: %s" % frame.get("reason")
+            elif "id" in frame:
+                with self._lock:
+                    p = self._pending.pop(frame["id"], None)
+                if p is not None:
+                    p.reply = frame
+                    if p.on_reply is not None and frame.get("ok"):
+                        p.on_reply(frame.get("result"))
+                    p.event.set()
+            elif not frame.get("ok", True):
+                err = frame.get("error") or {}
+                return "%s: %s" % (err.get("code"), err.get("message"))
+        return None
+
     def _shutdown(self, why):
-        if self._closed is None:
-            self._closed = why
-        try:
-            self._sock.close()
-        except OSError:
-            pass
+        """Runs on the I/O thread as it ends: only it ever closes the socket."""
         with self._lock:
+            if self._closed is None:
+                self._closed = why
             pending, self._pending = self._pending, {}
+            self._out.clear()
+        for s in (self._sock, self._wake_r):
+            try:
+                s.close()
+            except OSError:
+                pass
         for p in pending.values():
             p.event.set()  # reply stays None: ConnectionClosed
         for w in list(self._watches.values()):
@@ -341,13 +401,17 @@ class Connection(object):
 
     def close(self):
         """Closes the connection; requests still waiting raise ``ConnectionClosed``."""
-        if self._closed is None:
-            self._closed = "closed by the client"
+        with self._lock:
+            if self._closed is None:
+                self._closed = "closed by the client"
+        self._closing = True
+        self._wake()
+        if threading.current_thread() is not self._io:
+            self._io.join(10)
         try:
-            self._sock.shutdown(socket.SHUT_RDWR)
+            self._wake_w.close()
         except OSError:
             pass
-        self._shutdown(self._closed)
 
     def __enter__(self):
         return self

@@ -582,24 +582,26 @@ final class Graph implements NodeGraph {
                 log.warn("node type '" + n.type + "' (" + reg.provider + ") failed cooking " + n.path, e);
             }
             millis = (System.nanoTime() - t0) / 1e6;
-            if (error == null && ctx.publishKey != null) {
-                if (out == null) {
-                    error = "the cook produced no geometry to publish to '" + ctx.publishKey + "'";
-                } else {
-                    Long outer = CURRENT_WAVE.get();
-                    CURRENT_WAVE.set(wave);
-                    try {
-                        published = store.put(ctx.publishKey, SessionValue.KIND_MESH, out.retainedBytes(), SessionValue.ofMesh(out),
-                                SessionStore.ANY_VERSION);
-                    } catch (MeshportException e) {
-                        error = "could not publish to '" + ctx.publishKey + "': " + e.getMessage();
-                    } finally {
-                        CURRENT_WAVE.set(outer);
-                    }
-                }
+            if (error == null && ctx.publishKey != null && out == null) {
+                error = "the cook produced no geometry to publish to '" + ctx.publishKey + "'";
             }
         }
+        // The publish and the node's new state happen under one lock: a client that sees the output
+        // key change (a watch event) and asks for the node then finds it cooked, never still dirty.
+        // (The store calls its listeners inside put; the graph's own only queues the change.)
         synchronized (lock) {
+            if (error == null && ctx != null && ctx.publishKey != null) {
+                Long outer = CURRENT_WAVE.get();
+                CURRENT_WAVE.set(wave);
+                try {
+                    published = store.put(ctx.publishKey, SessionValue.KIND_MESH, out.retainedBytes(), SessionValue.ofMesh(out),
+                            SessionStore.ANY_VERSION);
+                } catch (MeshportException e) {
+                    error = "could not publish to '" + ctx.publishKey + "': " + e.getMessage();
+                } finally {
+                    CURRENT_WAVE.set(outer);
+                }
+            }
             String[] keys = new String[0];
             long[] versions = new long[0];
             if (ctx != null) {
