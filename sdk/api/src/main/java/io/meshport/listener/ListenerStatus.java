@@ -16,4 +16,13 @@ public interface ListenerStatus {
 
     /** @return true when clients must authenticate with a token */
     boolean tokenRequired();
+
+    /**
+     * Checks a token the way the listener checks {@code hello}'s: in constant time, so that other
+     * doors into the host (a web page) ask for the same token without knowing it.
+     *
+     * @param candidate a token a client presented, or null
+     * @return true when no token is required, or when this is the token
+     */
+    boolean acceptsToken(String candidate);
 }

@@ -209,6 +209,12 @@ public final class ListenerComponent implements ListenerStatus {
     }
 
     @Override
+    public boolean acceptsToken(String candidate) {
+        SocketServer srv = server;
+        return srv != null && srv.limits.tokenMatches(candidate);
+    }
+
+    @Override
     public boolean tokenRequired() {
         SocketServer srv = server;
         return srv != null && srv.limits.tokenRequired();

@@ -1,8 +1,6 @@
 package io.meshport.listener.impl;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +98,7 @@ final class RequestHandler {
                     unauthorized(c, id, "this host needs a token: the first message must be hello with it, not " + r.op);
                     return null;
                 }
-                if (r.token == null || !tokenMatches(r.token)) {
+                if (r.token == null || !server.limits.tokenMatches(r.token)) {
                     unauthorized(c, id, r.token == null ? "this host needs a token, and hello has none" : "wrong token");
                     return null;
                 }
@@ -147,18 +145,6 @@ final class RequestHandler {
 
     private void unauthorized(Connection c, Long id, String message) {
         c.closeAfter(Replies.error(id, ErrorCode.UNAUTHORIZED, message, null), "unauthorized");
-    }
-
-    private boolean tokenMatches(String token) {
-        // Digests have equal length whatever the token, so the comparison takes the same time.
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] a = sha.digest(token.getBytes(StandardCharsets.UTF_8));
-            byte[] b = sha.digest(server.limits.token);
-            return MessageDigest.isEqual(a, b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Reads and type-checks the op's fields, before authentication looks at anything. */

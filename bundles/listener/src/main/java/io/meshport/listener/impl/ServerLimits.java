@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -158,6 +160,25 @@ final class ServerLimits {
     /** @return true when clients must present a token */
     boolean tokenRequired() {
         return token != null;
+    }
+
+    /** @return true when no token is required or the candidate is it; in constant time */
+    boolean tokenMatches(String candidate) {
+        if (token == null) {
+            return true;
+        }
+        if (candidate == null) {
+            return false;
+        }
+        // Digests have equal length whatever the token, so the comparison takes the same time.
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] a = sha.digest(candidate.getBytes(StandardCharsets.UTF_8));
+            byte[] b = sha.digest(token);
+            return MessageDigest.isEqual(a, b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** @return the in-flight budget in bytes, never below one frame of the largest size */
