@@ -198,6 +198,58 @@ class Service(object):
         return "<meshport service %r at %s:%d>" % (self._name, self._conn.host, self._conn.port)
 
 
+class _FrameReader(object):
+    """Cuts the byte stream from the host into frames. A large frame (a mesh) is read straight into a
+    buffer of its size: appending pieces to one growing buffer and slicing the frame out of it cost
+    three copies of every byte, a third of the time to fetch a million points."""
+
+    LARGE = 1 << 16
+
+    def __init__(self):
+        self._buf = bytearray()  # small frames, and the header of the next one
+        self._body = None        # the large frame being filled
+        self._view = None
+        self._filled = 0
+
+    def read_from(self, sock):
+        """Reads once from the socket; returns how many bytes came (0 at the end of the stream). Once
+        the large frame is complete, what follows it goes to the small buffer, behind it."""
+        if self._body is not None and self._filled < len(self._body):
+            n = sock.recv_into(self._view[self._filled:])
+            self._filled += n
+            return n
+        chunk = sock.recv(self.LARGE)
+        self._buf += chunk
+        return len(chunk)
+
+    def frames(self):
+        """Yields the body of every frame now complete, in order."""
+        while True:
+            if self._body is not None:
+                if self._filled < len(self._body):
+                    return
+                body = self._body
+                self._view.release()
+                self._body = self._view = None
+                yield body
+                continue
+            if len(self._buf) < 4:
+                return
+            size = struct.unpack_from(">I", self._buf)[0]
+            if size >= self.LARGE:
+                body = bytearray(size)
+                have = min(size, len(self._buf) - 4)
+                body[:have] = self._buf[4:4 + have]
+                del self._buf[:4 + have]
+                self._body, self._view, self._filled = body, memoryview(body), have
+                continue
+            if len(self._buf) < 4 + size:
+                return
+            body = bytes(self._buf[4:4 + size])
+            del self._buf[:4 + size]
+            yield body
+
+
 class Connection(object):
     """A connection to a Meshport host. Thread safe; replies are matched to requests by id, and watch
     events are delivered to their ``Watch`` objects.
@@ -309,7 +361,7 @@ class Connection(object):
     def _io_loop(self):
         why = "the host closed the connection"
         sock = self._sock
-        inbuf = bytearray()
+        frames = _FrameReader()
         out = memoryview(b"")
         try:
             while not self._closing:
@@ -332,18 +384,24 @@ class Connection(object):
                         pass
                 if sock in readable:
                     eof = False
-                    while True:  # TLS may hold decrypted bytes that select does not see: read them all
+                    got = 0
+                    # Read until the socket has no more (TLS may also hold decrypted bytes that select
+                    # does not see): one read per select took 60 ms for a 36 MB reply, against 35 ms.
+                    # At most 8 MB a turn, so that writes and wake-ups are not kept waiting.
+                    while got < 1 << 23:
                         try:
-                            chunk = sock.recv(1 << 20)
+                            n = frames.read_from(sock)
                         except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
                             break
-                        if not chunk:
+                        if n == 0:
                             eof = True
                             break
-                        inbuf += chunk
-                        if not isinstance(sock, ssl.SSLSocket) or not sock.pending():
+                        got += n
+                    bye = None
+                    for frame in frames.frames():
+                        bye = self._frame(frame)
+                        if bye is not None:
                             break
-                    bye = self._frames(inbuf)
                     if bye is not None:
                         why = bye
                         break
@@ -354,32 +412,30 @@ class Connection(object):
                 why = "connection lost: %s" % e
         self._shutdown(why)
 
-    def _frames(self, inbuf):
-        """Handles every complete frame in ``inbuf`` (and removes them); returns a reason when the host said bye."""
-        while len(inbuf) >= 4:
-            size = struct.unpack_from(">I", inbuf)[0]
-            if len(inbuf) < 4 + size:
-                return None
-            frame = cbor2.loads(bytes(inbuf[4:4 + size]))
-            del inbuf[:4 + size]
-            op = frame.get("op")
-            if op == "event":
-                w = self._watches.get(frame.get("watch"))
-                if w is not None:
-                    w._events.put({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
-            elif op == "bye":
-                return "the host said bye: %s" % frame.get("reason")
-            elif "id" in frame:
-                with self._lock:
-                    p = self._pending.pop(frame["id"], None)
-                if p is not None:
-                    p.reply = frame
-                    if p.on_reply is not None and frame.get("ok"):
-                        p.on_reply(frame.get("result"))
-                    p.event.set()
-            elif not frame.get("ok", True):
-                err = frame.get("error") or {}
-                return "%s: %s" % (err.get("code"), err.get("message"))
+    def _frame(self, data):
+        """Handles one frame; returns a reason when the host said bye (or sent an error without an id)."""
+        # cbor2 reads bytes in place but copies a bytearray into a BytesIO first, and then reads it
+        # slowly: for a 36 MB frame, 7 ms from bytes against 35-50 ms from the bytearray (and 4 ms to
+        # copy it into bytes).
+        frame = cbor2.loads(data if isinstance(data, bytes) else bytes(data))
+        op = frame.get("op")
+        if op == "event":
+            w = self._watches.get(frame.get("watch"))
+            if w is not None:
+                w._events.put({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
+        elif op == "bye":
+            return "the host said bye: %s" % frame.get("reason")
+        elif "id" in frame:
+            with self._lock:
+                p = self._pending.pop(frame["id"], None)
+            if p is not None:
+                p.reply = frame
+                if p.on_reply is not None and frame.get("ok"):
+                    p.on_reply(frame.get("result"))
+                p.event.set()
+        elif not frame.get("ok", True):
+            err = frame.get("error") or {}
+            return "%s: %s" % (err.get("code"), err.get("message"))
         return None
 
     def _shutdown(self, why):

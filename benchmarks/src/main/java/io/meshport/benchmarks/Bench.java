@@ -21,8 +21,17 @@ public final class Bench {
     private static final Map<String, Benchmark> ALL = new LinkedHashMap<>();
 
     static {
-        for (Benchmark b : new Benchmark[] {new IngestBench(), new DecodeBench(), new StreamingBench(), new ConcurrencyBench(),
-            new MemoryBench(), new StartupBench(), new ScatterBench()}) {
+        for (Benchmark b : new Benchmark[] {
+            new IngestBench(),
+            new DecodeBench(),
+            new StreamingBench(),
+            new ConcurrencyBench(),
+            new MemoryBench(),
+            new StartupBench(),
+            new ScatterBench(),
+            new RemoteBench(),
+            new SwapBench(),
+        }) {
             ALL.put(b.name(), b);
         }
     }

@@ -51,6 +51,12 @@ class BenchmarksIT {
         FIGURES.put("scatter", List.of("randomFirstCookMs", "randomPointsPerSecond", "randomPointsPerSecondWholeCall",
                 "poissonPointsPerSecond", "poissonRelativeSpacing", "numpyTrimeshPointsPerSecond", "ratioToNumpyTrimesh",
                 "ratioToNumpySorted"));
+        FIGURES.put("remote", List.of("parmPerSecond1", "pingPerSecond1", "ratioParmToPing1", "parmPerSecond16", "pingPerSecond16",
+                "ratioParmToPing16", "javaNodeOutputBestMs", "javaNodeOutputMedianMs", "pythonNodeOutputBestMs", "pythonNodeOutputMedianMs",
+                "pythonGetMeshMedianMs", "pythonPingMedianMs", "ratioPythonToJavaFetch"));
+        FIGURES.put("swap", List.of("clients", "updates", "warmUpPuts", "refused", "accepted", "ackedPuts", "keysChecked", "ackedMissing",
+                "clientErrors", "longestGapMs", "medianGapMs", "baselineGapMs", "updateMedianMs", "threadsBefore", "threadsAfter",
+                "fdsBefore", "fdsAfter", "heapBeforeMB", "heapAfterMB"));
     }
 
     @Test
@@ -89,7 +95,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }

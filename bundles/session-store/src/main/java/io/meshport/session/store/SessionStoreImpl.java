@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,11 +74,13 @@ public final class SessionStoreImpl implements SessionStore {
     private ConcurrentSkipListMap<String, SessionEntry> entries = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
-    private final Map<String, SessionWrite> writes = boundedWrites();
+    private final RememberedWrites writes = new RememberedWrites(MAX_REMEMBERED_WRITES);
     private final long budget;
     private final LongSupplier clock;
     private volatile long version;
     private volatile long used;
+    /** Set (under the write lock) once the session went to the next store: no more writes here. */
+    private boolean retired;
     private BundleContext context;
     private HandOver handOver;
 
@@ -115,17 +116,6 @@ public final class SessionStoreImpl implements SessionStore {
         this.clock = clock;
     }
 
-    private static Map<String, SessionWrite> boundedWrites() {
-        return new LinkedHashMap<>(1024, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, SessionWrite> eldest) {
-                return size() > MAX_REMEMBERED_WRITES;
-            }
-        };
-    }
-
     // ------------------------------------------------------------------ across updates
 
     /** Takes the session of the instance this one replaces, if there is one. */
@@ -150,7 +140,7 @@ public final class SessionStoreImpl implements SessionStore {
                 entries.put(e.key(), e);
                 used += e.value().retainedBytes();
             }
-            writes.putAll(s.writes());
+            writes.rememberAll(s.writes());
             Files.delete(file);
             info(log, "restored session " + sessionId + " from its snapshot: " + entries.size() + " keys, version " + version);
         } catch (IOException e) {
@@ -173,14 +163,14 @@ public final class SessionStoreImpl implements SessionStore {
         }
         Map<?, ?> m = (Map<?, ?>) state;
         if (!(m.get("sessionId") instanceof String) || !(m.get("version") instanceof Long) || !(m.get("used") instanceof Long)
-                || !(m.get("entries") instanceof ConcurrentSkipListMap) || !(m.get("writes") instanceof Map)) {
+                || !(m.get("entries") instanceof ConcurrentSkipListMap) || !(m.get("writes") instanceof Map)
+                || !writes.adopt((Map<?, ?>) m.get("writes"))) {
             return false;
         }
         sessionId = (String) m.get("sessionId");
         version = (Long) m.get("version");
         used = (Long) m.get("used");
         entries = (ConcurrentSkipListMap<String, SessionEntry>) m.get("entries");
-        writes.putAll((Map<String, SessionWrite>) m.get("writes"));
         return true;
     }
 
@@ -197,6 +187,9 @@ public final class SessionStoreImpl implements SessionStore {
         }
         writeLock.lock();
         try {
+            // The next store owns the session from here (its maps, or the snapshot): a write that was
+            // waiting for the lock must neither change them behind its back nor be acknowledged and lost.
+            retired = true;
             // Deactivated because a reference went away: maybe the hand-over service itself, which
             // would not keep what it is given. A snapshot is safe either way.
             if (handOver != null && reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE) {
@@ -205,7 +198,7 @@ public final class SessionStoreImpl implements SessionStore {
                 state.put("version", version);
                 state.put("used", used);
                 state.put("entries", entries);
-                state.put("writes", new LinkedHashMap<>(writes));
+                state.put("writes", writes.handOver());
                 handOver.deposit(HAND_OVER, state);
                 info(logger, "handed over session " + sessionId + ": " + entries.size() + " keys, version " + version);
                 return;
@@ -213,7 +206,7 @@ public final class SessionStoreImpl implements SessionStore {
             Path file = snapshotFile();
             List<String> skipped = new ArrayList<>();
             try {
-                Snapshot.write(file, new Snapshot.State(sessionId, version, new ArrayList<>(entries.values()), new LinkedHashMap<>(writes)),
+                Snapshot.write(file, new Snapshot.State(sessionId, version, new ArrayList<>(entries.values()), writes.toMap()),
                         skipped);
                 info(logger, "wrote session " + sessionId + " to " + file + ": " + (entries.size() - skipped.size()) + " keys, version " + version);
             } catch (IOException e) {
@@ -266,6 +259,7 @@ public final class SessionStoreImpl implements SessionStore {
         checkToken(requestToken);
         writeLock.lock();
         try {
+            checkActive();
             replayed(requestToken);
             SessionEntry old = entries.get(key);
             checkVersion(key, old, ifVersion);
@@ -281,7 +275,7 @@ public final class SessionStoreImpl implements SessionStore {
             used += delta;
             version = v;
             if (requestToken != null) {
-                writes.put(requestToken, new SessionWrite(key, v, SessionChange.Type.PUT, value.kind(), value.summary()));
+                writes.remember(requestToken, new SessionWrite(key, v, SessionChange.Type.PUT, value.kind(), value.summary()));
             }
             notify(new SessionChange(key, v, SessionChange.Type.PUT, entry));
             return entry;
@@ -297,16 +291,24 @@ public final class SessionStoreImpl implements SessionStore {
         }
         writeLock.lock();
         try {
-            return Optional.ofNullable(writes.get(requestToken));
+            return Optional.ofNullable(writes.recall(requestToken));
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** Throws if the session went to the next store (write lock held). */
+    private void checkActive() {
+        if (retired) {
+            throw new MeshportException(ErrorCode.SHUTTING_DOWN, "the session store is being replaced (its bundle is updating);"
+                    + " send the write again");
         }
     }
 
     /** Throws if a write with this token was applied (write lock held). */
     private void replayed(String requestToken) {
         if (requestToken != null) {
-            SessionWrite w = writes.get(requestToken);
+            SessionWrite w = writes.recall(requestToken);
             if (w != null) {
                 throw new AlreadyAppliedException(w);
             }
@@ -332,6 +334,7 @@ public final class SessionStoreImpl implements SessionStore {
         checkToken(requestToken);
         writeLock.lock();
         try {
+            checkActive();
             replayed(requestToken);
             SessionEntry old = entries.get(key);
             if (old == null) {
@@ -343,7 +346,7 @@ public final class SessionStoreImpl implements SessionStore {
             used -= old.value().retainedBytes();
             version = v;
             if (requestToken != null) {
-                writes.put(requestToken, new SessionWrite(key, v, SessionChange.Type.DELETE, null, Map.of()));
+                writes.remember(requestToken, new SessionWrite(key, v, SessionChange.Type.DELETE, null, Map.of()));
             }
             notify(new SessionChange(key, v, SessionChange.Type.DELETE, null));
             return v;

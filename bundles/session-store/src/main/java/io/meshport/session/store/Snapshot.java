@@ -1,6 +1,8 @@
 package io.meshport.session.store;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,8 @@ import io.meshport.session.SessionWrite;
  */
 final class Snapshot {
     private static final int MAGIC = 0x4d505353; // "MPSS"
-    private static final int FORMAT = 1;
+    /** 2 keeps ints and floats in summaries apart from longs and doubles; format 1 is read too. */
+    private static final int FORMAT = 2;
     private static final int END = 0x454e4421;   // "END!"
     private static final byte VALUE_BYTES = 1;
     private static final byte VALUE_MESH = 2;
@@ -149,8 +153,8 @@ final class Snapshot {
                 throw new IOException("it does not start as a session snapshot does");
             }
             int format = in.readInt();
-            if (format != FORMAT) {
-                throw new IOException("its format is " + format + "; this store reads format " + FORMAT);
+            if (format != FORMAT && format != 1) {
+                throw new IOException("its format is " + format + "; this store reads formats 1 to " + FORMAT);
             }
             String sessionId = in.readUTF();
             long version = in.readLong();
@@ -389,7 +393,35 @@ final class Snapshot {
         return a;
     }
 
-    /** Plain values of summaries: null, booleans, longs, doubles, text, lists and maps of them. */
+    /**
+     * @param summary a summary (plain values)
+     * @return it in the snapshot's encoding: a few dozen bytes, where the map of a mesh's summary with
+     *         its boxed numbers takes some 450
+     */
+    static byte[] summaryBytes(Map<String, Object> summary) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(96);
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            plain(out, summary, 0);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a summary that cannot be encoded: " + e.getMessage(), e);
+        }
+        return b.toByteArray();
+    }
+
+    /**
+     * @param bytes what {@link #summaryBytes} gave
+     * @return the summary again, equal to the one encoded
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> summary(byte[] bytes) {
+        try {
+            return Collections.unmodifiableMap((Map<String, Object>) plain(new DataInputStream(new ByteArrayInputStream(bytes)), 0));
+        } catch (IOException e) {
+            throw new IllegalStateException("a summary encoded here does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /** Plain values of summaries: null, booleans, ints, longs, floats, doubles, text, lists and maps of them. */
     private static void plain(DataOutputStream out, Object v, int depth) throws IOException {
         if (depth > 32) {
             throw new IOException("a summary nests too deep");
@@ -399,7 +431,13 @@ final class Snapshot {
         } else if (v instanceof Boolean) {
             out.writeByte(1);
             out.writeBoolean((Boolean) v);
-        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+        } else if (v instanceof Integer) {
+            out.writeByte(7);
+            out.writeInt((Integer) v);
+        } else if (v instanceof Float) {
+            out.writeByte(8);
+            out.writeFloat((Float) v);
+        } else if (v instanceof Long || v instanceof Short || v instanceof Byte) {
             out.writeByte(2);
             out.writeLong(((Number) v).longValue());
         } else if (v instanceof Number) {
@@ -440,6 +478,10 @@ final class Snapshot {
                 return in.readDouble();
             case 4:
                 return in.readUTF();
+            case 7:
+                return in.readInt();
+            case 8:
+                return in.readFloat();
             case 5: {
                 int n = count(in, "list items");
                 List<Object> l = new ArrayList<>(Math.min(n, 1024));

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.meshport.mesh.Mesh;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.session.AlreadyAppliedException;
@@ -37,6 +38,19 @@ class RequestTokenTest {
         assertEquals(Optional.of(e.write()), store.recall("c:1"));
         assertEquals(Optional.empty(), store.recall("c:9"));
         assertEquals(Optional.empty(), store.recall(null));
+    }
+
+    @Test
+    void aReplayedMeshPutIsAnsweredWithTheFirstSummaryExactlyAfterTheValueIsGone() {
+        SessionValue first = SessionValue.ofMesh(Mesh.builder().positions(new float[] {0, 0, 0, 1, 0.5f, 0, 0, 1, 2.25f})
+                .indices(new int[] {0, 1, 2}).build());
+        long v = store.put("m", "mesh", 100, first, SessionStore.ANY_VERSION, "c:5").version();
+        store.put("m", "bytes", 1, value(1), SessionStore.ANY_VERSION, null); // the mesh is replaced
+        AlreadyAppliedException e = assertThrows(AlreadyAppliedException.class,
+                () -> store.put("m", "mesh", 100, first, SessionStore.ANY_VERSION, "c:5"));
+        // Remembered compactly, the summary comes back equal: ints stay ints, float bounds stay floats.
+        assertEquals(new SessionWrite("m", v, SessionChange.Type.PUT, SessionValue.KIND_MESH, first.summary()), e.write());
+        assertEquals(first.summary().toString(), e.write().summary().toString());
     }
 
     @Test
