@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -176,39 +177,7 @@ class LauncherIT {
     }
 
     private String python(Path script, int port) throws Exception {
-        String python = findPython();
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString()).redirectErrorStream(true);
-        pb.environment().put("MESHPORT_PORT", String.valueOf(port));
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the Python example did not finish in 60 s");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    /** Debian's python3 with cbor2 (CI installs python3-cbor2), or -Dmeshport.python. */
-    private static String findPython() throws Exception {
-        List<String> candidates = new ArrayList<>();
-        String configured = System.getProperty("meshport.python");
-        if (configured != null) {
-            candidates.add(configured);
-        }
-        candidates.add("/usr/bin/python3");
-        candidates.add("python3");
-        for (String c : candidates) {
-            try {
-                Process p = new ProcessBuilder(c, "-c", "import cbor2").redirectErrorStream(true).start();
-                if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return c;
-                }
-            } catch (IOException e) {
-                // not there
-            }
-        }
-        throw new AssertionError("no python3 with cbor2 found; install Debian's python3-cbor2 (apt-get install python3-cbor2)");
+        return PythonRunner.run(Map.of("MESHPORT_PORT", String.valueOf(port)), script.toString());
     }
 
     @Test
