@@ -31,6 +31,7 @@ public final class Bench {
             new ScatterBench(),
             new RemoteBench(),
             new SwapBench(),
+            new WebBench(),
         }) {
             ALL.put(b.name(), b);
         }

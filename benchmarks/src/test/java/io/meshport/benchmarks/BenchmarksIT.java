@@ -57,6 +57,8 @@ class BenchmarksIT {
         FIGURES.put("swap", List.of("clients", "updates", "warmUpPuts", "refused", "accepted", "ackedPuts", "keysChecked", "ackedMissing",
                 "clientErrors", "longestGapMs", "medianGapMs", "baselineGapMs", "updateMedianMs", "threadsBefore", "threadsAfter",
                 "fdsBefore", "fdsAfter", "heapBeforeMB", "heapAfterMB"));
+        FIGURES.put("web", List.of("smallFirstMs", "smallMedianMs", "smallFetchMedianMs", "largeFirstMs", "largeMedianMs",
+                "largeFetchMedianMs", "emptyPageMedianMs", "redrawMedianMs", "redrawP90Ms", "redrawMaxMs"));
     }
 
     @Test
@@ -95,7 +97,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }

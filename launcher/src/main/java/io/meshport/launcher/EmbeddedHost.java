@@ -38,6 +38,9 @@ import org.osgi.framework.launch.FrameworkFactory;
  */
 public final class EmbeddedHost implements AutoCloseable {
     private static final String LISTENER_STATUS = "io.meshport.listener.ListenerStatus";
+    private static final String WEB_STATUS = "io.meshport.web.WebStatus";
+    /** SPI Fly (the ServiceLoader Mediator the page's HTTP server needs) reports each provider at INFO: keep it quiet. */
+    private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
     private static final Pattern MESHPORT_JAR = Pattern.compile("(meshport-.+?)-(\\d[\\w.\\-]*)\\.jar");
 
     /** How to start a host. */
@@ -48,6 +51,8 @@ public final class EmbeddedHost implements AutoCloseable {
         String bind;
         Path tokenFile;
         boolean shell;
+        Integer webPort;
+        boolean webOff;
         final Map<String, String> listener = new HashMap<>();
 
         /** @param dir the data directory @return this */
@@ -84,6 +89,18 @@ public final class EmbeddedHost implements AutoCloseable {
          */
         public Options listener(String name, String value) {
             listener.put(name, value);
+            return this;
+        }
+
+        /** @param p the web page's port (0: any free one) @return this */
+        public Options webPort(int p) {
+            webPort = p;
+            return this;
+        }
+
+        /** @param on false to serve no web page @return this */
+        public Options web(boolean on) {
+            webOff = !on;
             return this;
         }
 
@@ -157,6 +174,22 @@ public final class EmbeddedHost implements AutoCloseable {
             cfg.put("meshport.listener.tokenFile", o.tokenFile.toAbsolutePath().toString());
         }
         o.listener.forEach((k, v) -> cfg.put("meshport.listener." + k, v));
+        if (o.webPort != null) {
+            cfg.put("meshport.web.port", String.valueOf(o.webPort));
+        } else if (o.port != null && o.port == 0) {
+            // A host on any free protocol port (tests, benchmarks, the demo) serves its page on any free
+            // port too, so that hosts started side by side never contend for the page's default port.
+            cfg.put("meshport.web.port", "0");
+        }
+        if (o.webOff) {
+            cfg.put("meshport.web.enabled", "false");
+        }
+        // Felix HTTP's default Jetty instance would listen on 8080 of every interface; it waits for a
+        // configuration instead, and the web bundle starts an instance of its own where it is told.
+        cfg.put("org.apache.felix.http.require.config", "true");
+        // Jetty and Felix HTTP log through SLF4J, to slf4j-simple: warnings and errors only.
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        SPIFLY_LOG.setLevel(java.util.logging.Level.WARNING);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework fw = factory.newFramework(cfg);
         fw.start();
@@ -320,6 +353,69 @@ public final class EmbeddedHost implements AutoCloseable {
             throw new IllegalStateException("cannot ask the listener where it listens: " + e, e);
         } finally {
             ctx.ungetService(ref);
+        }
+    }
+
+    /**
+     * Waits for the web page to be served.
+     *
+     * @param timeoutMs how long to wait
+     * @return its address (no token in it), or null when it is off or did not come up in time (its
+     *         bundle logs why)
+     */
+    public String awaitWeb(long timeoutMs) throws InterruptedException {
+        if (options.webOff) {
+            return null;
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (running()) {
+            String url = webUrl();
+            if (url != null || System.currentTimeMillis() >= deadline) {
+                return url;
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    /** @return where the web page is served now (no token in it), or null */
+    public String webUrl() {
+        BundleContext ctx = framework.getBundleContext();
+        if (ctx == null) {
+            return null;
+        }
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(WEB_STATUS, null);
+            return refs == null || refs.length == 0 ? null : (String) refs[0].getProperty("meshport.web.url");
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Asks the listener whether a token is the host's, without learning the host's token: the launcher
+     * prints the page's address with a token it knows (a token file) only when it is the right one.
+     *
+     * @param candidate a token, or null to ask whether one is needed at all
+     * @return for null: whether a token is required; else whether the listener accepts it
+     */
+    public boolean listenerToken(String candidate) {
+        BundleContext ctx = framework.getBundleContext();
+        try {
+            ServiceReference<?>[] refs = ctx == null ? null : ctx.getAllServiceReferences(LISTENER_STATUS, null);
+            if (refs == null || refs.length == 0) {
+                return false;
+            }
+            Object svc = ctx.getService(refs[0]);
+            try {
+                Class<?> api = refs[0].getBundle().loadClass(LISTENER_STATUS);
+                return candidate == null ? (Boolean) api.getMethod("tokenRequired").invoke(svc)
+                        : (Boolean) api.getMethod("acceptsToken", String.class).invoke(svc, candidate);
+            } finally {
+                ctx.ungetService(refs[0]);
+            }
+        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            return false;
         }
     }
 

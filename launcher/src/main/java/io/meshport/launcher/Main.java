@@ -28,18 +28,24 @@ import io.meshport.protocol.Protocol;
 
 /** The {@code meshport} command: {@code host}, {@code send}, {@code demo}. */
 public final class Main {
+    /** The page's default port (the web bundle's own default too). */
+    static final int DEFAULT_WEB_PORT = 18880;
+
     private static final String USAGE = String.join("\n",
             "usage: meshport <command> [options]",
             "",
-            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--no-shell]",
-            "        run a Meshport host until Ctrl-C (the Gogo shell runs when a terminal is attached)",
+            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--web-port W|off] [--no-shell]",
+            "        run a Meshport host until Ctrl-C (the Gogo shell runs when a terminal is attached);",
+            "        it serves a live 3D view of the session at http://127.0.0.1:W/ (--web-port off: none)",
             "  send  FILE.obj|FILE.ply|FILE.stl --key K [--host H] [--port P] [--token-file F]",
             "        push a mesh file into a running host's session",
-            "  demo  [--port P]",
+            "  demo  [--port P] [--web-port W] [--keep]",
             "        start a host in this process, push a generated mesh over the socket, read it back,",
-            "        scatter points on it with a node, push a changed mesh and see the node re-cook",
+            "        scatter points on it with a node, push a changed mesh and see the node re-cook;",
+            "        --keep keeps the host running afterwards, to look at the mesh and its points in a browser",
             "",
-            "defaults: port " + Protocol.DEFAULT_PORT + ", bind " + Protocol.DEFAULT_BIND + ", data directory data/ in the checkout");
+            "defaults: port " + Protocol.DEFAULT_PORT + ", bind " + Protocol.DEFAULT_BIND + ", web port " + DEFAULT_WEB_PORT
+                    + " (the demo's: any free one), data directory data/ in the checkout");
 
     private final PrintStream out;
 
@@ -103,6 +109,8 @@ public final class Main {
         if (a.has("--data")) {
             o.data(Paths.get(a.value("--data")));
         }
+        Path tokenFile = o.tokenFile;
+        webOption(a, o);
         boolean noShell = a.flag("--no-shell"); // read even without a terminal, so that it is never "unexpected"
         boolean shell = System.console() != null && !noShell;
         o.shell(shell);
@@ -123,6 +131,7 @@ public final class Main {
         }
         out.printf(Locale.ROOT, "Meshport host up in %.2f s; data in %s; %s%n", host.secondsSinceStart(),
                 host.dataDirectory(), shell ? "type 'help' for shell commands, Ctrl-C stops it" : "Ctrl-C stops it");
+        printPage(host, tokenFile, "", "");
         host.awaitStop();
         return 0;
     }
@@ -176,18 +185,68 @@ public final class Main {
         return 0;
     }
 
+    /** {@code --web-port W|off}: the page's port, or no page. */
+    private static void webOption(Args a, EmbeddedHost.Options o) throws UsageException {
+        if (!a.has("--web-port")) {
+            return;
+        }
+        int i = a.rest.indexOf("--web-port");
+        if (i + 1 < a.rest.size() && a.rest.get(i + 1).equals("off")) {
+            a.value("--web-port");
+            o.web(false);
+        } else {
+            o.webPort(a.port("--web-port"));
+        }
+    }
+
+    /**
+     * Prints {@code view at URL}: with {@code ?token=} when the host needs a token and the launcher knows
+     * it (the token file given, or the one the listener generated), checked with the listener first.
+     */
+    private void printPage(EmbeddedHost host, Path tokenFile, String query, String lead) throws InterruptedException {
+        String url = host.awaitWeb(10_000);
+        if (url == null) {
+            return; // off, or its bundle logged why it does not serve
+        }
+        String q = query == null ? "" : query;
+        if (!host.listenerToken(null)) {
+            out.println(lead + "view at " + url + (q.isEmpty() ? "" : "?" + q));
+            return;
+        }
+        String token = firstLine(tokenFile != null ? tokenFile : host.dataDirectory().resolve("token"));
+        if (token != null && host.listenerToken(token)) {
+            out.println(lead + "view at " + url + "?token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8)
+                    + (q.isEmpty() ? "" : "&" + q));
+        } else {
+            out.println(lead + "view at " + url + (q.isEmpty() ? "" : "?" + q) + " (the page asks for the host's token: add ?token=TOKEN once)");
+        }
+    }
+
+    private static String firstLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.isEmpty() || lines.get(0).isBlank() ? null : lines.get(0).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private int demo(Args a) throws Exception {
         int port = a.has("--port") ? a.port("--port") : 0;
+        boolean keep = a.flag("--keep");
+        EmbeddedHost.Options options = new EmbeddedHost.Options().port(port).webPort(0);
+        webOption(a, options);
         a.noMore();
         Path data = Files.createTempDirectory("meshport-demo-");
         out.println("Meshport demo: a host in this process, a client talking to it over TCP");
-        EmbeddedHost host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(port));
+        EmbeddedHost host = EmbeddedHost.start(options.data(data));
         try {
             InetSocketAddress addr = host.awaitListener(15_000);
             if (addr == null) {
                 throw new IllegalStateException("the demo host stopped before it listened");
             }
             out.printf(Locale.ROOT, "  host started in %.2f s, listening on %s%n", host.secondsSinceStart(), EmbeddedHost.describe(addr));
+            printPage(host, null, "key=demo/torus&key=demo/points", "  the page: ");
             try (MeshportClient c = MeshportClient.connect(ClientOptions.of(addr.getHostString(), addr.getPort()).withClientName("demo"))) {
                 out.println("  connected: session " + c.hostInfo().session() + ", codecs " + c.hostInfo().codecs());
                 List<WatchEvent> seen = new CopyOnWriteArrayList<>();
@@ -229,6 +288,13 @@ public final class Main {
                     out.println("demo FAILED");
                     return 1;
                 }
+            }
+            if (keep) {
+                out.println("  the host keeps running (--keep): open the page above to see demo/torus and demo/points; Ctrl-C stops it");
+                Runtime.getRuntime().addShutdownHook(new Thread(host::close, "meshport-demo-shutdown"));
+                host.awaitStop();
+            } else {
+                out.println("  (run ./meshport demo --keep to keep the host running and look at the mesh and its points in a browser)");
             }
         } finally {
             host.close();
@@ -306,7 +372,7 @@ public final class Main {
 
     /** Options after the command: {@code --name value}, flags, and positional arguments. */
     static final class Args {
-        private final List<String> rest = new ArrayList<>();
+        final List<String> rest = new ArrayList<>();
 
         Args(String[] args) {
             for (int i = 1; i < args.length; i++) {

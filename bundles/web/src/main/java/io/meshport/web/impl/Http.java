@@ -1,0 +1,183 @@
+package io.meshport.web.impl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+import io.meshport.protocol.WireValue;
+
+/** JSON in and out of the page's API (small values only: geometry never travels as JSON). */
+final class Http {
+    static final String JSON = "application/json; charset=utf-8";
+    /** The largest request body the API reads: parameters and names, never geometry. */
+    static final int MAX_BODY = 64 * 1024;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(MAX_BODY).build()).build();
+
+    private Http() {
+    }
+
+    /** Writes {@code {"code", "message"}} with the status. */
+    static void error(HttpServletResponse response, int status, String code, String message) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", code);
+        m.put("message", message);
+        json(response, status, m);
+    }
+
+    static void json(HttpServletResponse response, int status, Object value) throws IOException {
+        byte[] body = toJson(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(JSON);
+        response.setContentLength(body.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
+    /**
+     * @param value plain values, maps, lists, arrays of numbers, records and {@link WireValue}s
+     * @return its JSON text
+     */
+    static String toJson(Object value) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void write(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String) {
+            g.writeString((String) v);
+        } else if (v instanceof Boolean) {
+            g.writeBoolean((Boolean) v);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Number) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isFinite(d)) {
+                g.writeNumber(d);
+            } else {
+                g.writeString(String.valueOf(d)); // JSON has no NaN or infinity
+            }
+        } else if (v instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable) {
+            g.writeStartArray();
+            for (Object o : (Iterable<?>) v) {
+                write(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof WireValue) {
+            write(g, ((WireValue) v).toWire());
+        } else if (v instanceof Enum) {
+            g.writeString(((Enum<?>) v).name());
+        } else if (v.getClass().isRecord()) {
+            g.writeStartObject();
+            for (RecordComponent c : v.getClass().getRecordComponents()) {
+                g.writeFieldName(c.getName());
+                try {
+                    write(g, c.getAccessor().invoke(v));
+                } catch (ReflectiveOperationException e) {
+                    throw new IOException("cannot read " + c.getName() + " of " + v.getClass().getSimpleName(), e);
+                }
+            }
+            g.writeEndObject();
+        } else if (v instanceof double[]) {
+            g.writeArray((double[]) v, 0, ((double[]) v).length);
+        } else {
+            g.writeString(String.valueOf(v));
+        }
+    }
+
+    /**
+     * Reads a small JSON request body.
+     *
+     * @return the value: maps, lists, strings, {@code Long} or {@code Double}, booleans, null
+     * @throws IllegalArgumentException when it is not one JSON value or is too large
+     */
+    static Object readJson(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            throw new IllegalArgumentException("the request body is larger than " + MAX_BODY + " bytes");
+        }
+        try (JsonParser p = FACTORY.createParser(body)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IllegalArgumentException("the request body is empty; a JSON object was expected");
+            }
+            Object v = read(p, t);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("the request body holds more than one JSON value");
+            }
+            return v;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the request body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Object read(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    m.put(name, read(p, p.nextToken()));
+                }
+                return m;
+            }
+            case START_ARRAY: {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken x = p.nextToken(); x != JsonToken.END_ARRAY; x = p.nextToken()) {
+                    l.add(read(p, x));
+                }
+                return l;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IllegalArgumentException("unexpected " + t + " in the request body");
+        }
+    }
+
+    /** @return the stream for a resource of the page, or null */
+    static InputStream resource(String path) {
+        return Http.class.getResourceAsStream("/io/meshport/web/page/" + path);
+    }
+}

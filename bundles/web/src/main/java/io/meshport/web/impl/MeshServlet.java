@@ -1,0 +1,82 @@
+package io.meshport.web.impl;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.meshport.mesh.Mesh;
+import io.meshport.protocol.MeshportException;
+import io.meshport.session.SessionEntry;
+import io.meshport.session.SessionStore;
+import io.meshport.session.SessionValue;
+
+/**
+ * {@code GET /api/mesh?key=K[&attributes=Cd,N]}: the mesh stored under a key, in the binary
+ * {@link MeshFormat}, streamed from the stored arrays. {@code attributes} names the attributes wanted
+ * (default {@code Cd,N}, the two the page draws; {@code *} for all). A missing key is 404, a key that
+ * holds no mesh 409, each with a JSON {@code {code, message}}.
+ */
+public final class MeshServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    /** The media type of {@link MeshFormat}. */
+    public static final String MEDIA_TYPE = "application/vnd.meshport.mesh";
+    static final List<String> DEFAULT_ATTRIBUTES = List.of("Cd", "N");
+
+    private final transient Supplier<SessionStore> store;
+
+    /** @param store gives the session store, or null while there is none */
+    public MeshServlet(Supplier<SessionStore> store) {
+        this.store = store;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String key = request.getParameter("key");
+        if (key == null || key.isEmpty()) {
+            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_ARGS", "which mesh? give ?key=KEY");
+            return;
+        }
+        SessionStore s = store.get();
+        if (s == null) {
+            Http.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE", "the session store is not running");
+            return;
+        }
+        Optional<SessionEntry> found;
+        try {
+            found = s.get(key);
+        } catch (MeshportException e) {
+            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().name(), e.getMessage());
+            return;
+        }
+        if (found.isEmpty()) {
+            Http.error(response, HttpServletResponse.SC_NOT_FOUND, "NOT_FOUND", "no key '" + key + "' in the session");
+            return;
+        }
+        SessionEntry e = found.get();
+        if (!SessionValue.KIND_MESH.equals(e.kind())) {
+            Http.error(response, HttpServletResponse.SC_CONFLICT, "NOT_A_MESH", "key '" + key + "' holds a " + e.kind()
+                    + " value, not a mesh; /api/entry?key=" + TokenFilter.encode(key) + " shows a preview of it");
+            return;
+        }
+        String wanted = request.getParameter("attributes");
+        List<String> names = wanted == null ? DEFAULT_ATTRIBUTES : wanted.equals("*") ? null : Arrays.asList(wanted.split(","));
+        MeshFormat f = new MeshFormat(e.value().value(Mesh.class), e.version(), names);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MEDIA_TYPE);
+        response.setContentLengthLong(f.length());
+        response.setHeader("X-Meshport-Version", Long.toString(e.version()));
+        if ("HEAD".equals(request.getMethod())) {
+            return;
+        }
+        try (OutputStream out = response.getOutputStream()) {
+            f.writeTo(out);
+        }
+    }
+}
