@@ -39,6 +39,8 @@ import org.osgi.framework.launch.FrameworkFactory;
 public final class EmbeddedHost implements AutoCloseable {
     private static final String LISTENER_STATUS = "io.meshport.listener.ListenerStatus";
     private static final String WEB_STATUS = "io.meshport.web.WebStatus";
+    /** The longest the page's HTTP server waits for the listener before it starts anyway. */
+    static final long WEB_SERVER_START_DELAY_MS = 5000;
     /** SPI Fly (the ServiceLoader Mediator the page's HTTP server needs) reports each provider at INFO: keep it quiet. */
     private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
     private static final Pattern MESHPORT_JAR = Pattern.compile("(meshport-.+?)-(\\d[\\w.\\-]*)\\.jar");
@@ -195,8 +197,13 @@ public final class EmbeddedHost implements AutoCloseable {
         fw.start();
         BundleContext ctx = fw.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
+        List<Path> later = new ArrayList<>();
         for (Path jar : jars(home.resolve("bundles"))) {
-            installed.add(ctx.installBundle(jar.toUri().toString()));
+            if (webServer(jar)) {
+                later.add(jar);
+            } else {
+                installed.add(ctx.installBundle(jar.toUri().toString()));
+            }
         }
         if (o.shell) {
             for (Path jar : jars(home.resolve("shell"))) {
@@ -210,7 +217,53 @@ public final class EmbeddedHost implements AutoCloseable {
                 b.start();
             }
         }
-        return new EmbeddedHost(fw, o, t0);
+        EmbeddedHost host = new EmbeddedHost(fw, o, t0);
+        if (!later.isEmpty() && !o.webOff) { // no page: no HTTP server either
+            Thread t = new Thread(() -> host.startWebServerWhenListening(later), "meshport-start-web-server");
+            t.setDaemon(true);
+            t.start();
+        }
+        return host;
+    }
+
+    /** The page's HTTP server and what only it needs: SLF4J and the ServiceLoader Mediator that binds it, Jetty. */
+    private static boolean webServer(Path jar) {
+        String n = jar.getFileName().toString();
+        return n.startsWith("org.apache.aries.spifly") || n.startsWith("slf4j-") || n.startsWith("commons-io-")
+                || n.startsWith("commons-fileupload-") || n.startsWith("org.apache.felix.http.jetty");
+    }
+
+    /**
+     * Installs and starts the page's HTTP server (Jetty and what it needs) once the listener serves, or
+     * after {@value #WEB_SERVER_START_DELAY_MS} ms at the latest: resolving and starting them costs a
+     * good part of the host's start, and clients of the socket should not wait for a page. The page's
+     * own bundle (it needs only the servlet API, installed with the others) starts with the Meshport
+     * bundles and waits for the server.
+     */
+    private void startWebServerWhenListening(List<Path> jars) {
+        long deadline = System.currentTimeMillis() + WEB_SERVER_START_DELAY_MS;
+        try {
+            while (running() && listenerAddress() == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            List<Bundle> bundles = new ArrayList<>();
+            for (Path jar : jars) {
+                if (!running()) {
+                    return;
+                }
+                bundles.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+            }
+            bundles.sort((a, b) -> Integer.compare(order(a), order(b)));
+            for (Bundle b : bundles) {
+                if (running() && b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    b.start();
+                }
+            }
+        } catch (BundleException | IllegalStateException e) {
+            System.err.println("meshport: the web page's HTTP server did not start: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static int order(Bundle b) {
@@ -223,7 +276,18 @@ public final class EmbeddedHost implements AutoCloseable {
                 return i;
             }
         }
-        return "org.apache.felix.fileinstall".equals(bsn) ? 1000 : 100;
+        if ("org.apache.felix.fileinstall".equals(bsn)) {
+            return 1000;
+        }
+        // the page's HTTP server, in the order it needs them (see startWebServerWhenListening)
+        String[] web = {"slf4j.api", "slf4j.simple", "org.apache.commons.commons-io", "org.apache.commons.commons-fileupload",
+            "org.apache.felix.http.jetty12"};
+        for (int i = 0; i < web.length; i++) {
+            if (web[i].equals(bsn)) {
+                return 1001 + i;
+            }
+        }
+        return 100;
     }
 
     private static List<Path> jars(Path dir) throws IOException {

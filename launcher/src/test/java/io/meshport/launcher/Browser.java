@@ -54,8 +54,9 @@ final class Browser implements AutoCloseable {
 
     /** Waits (at most {@code seconds}) until the condition holds; says what it waited for when it does not. */
     void await(String what, int seconds, Supplier<Boolean> condition) {
+        // an element found a moment ago may have been re-rendered since: look again
         new WebDriverWait(driver, Duration.ofSeconds(seconds)).withMessage(() -> what).pollingEvery(Duration.ofMillis(50))
-                .until(d -> Boolean.TRUE.equals(condition.get()));
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> Boolean.TRUE.equals(condition.get()));
     }
 
     /** @return the version of {@code key} the page has shown on screen, or 0 */

@@ -125,50 +125,117 @@ class LauncherIT {
         }
     }
 
-    @Test
-    void theHostCommandServesPythonAndStopsCleanlyOnSigterm(@TempDir Path own) throws Exception {
-        Path dist = Paths.get(System.getProperty("meshport.home"));
-        String cp = ROOT.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
-        Process host = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main",
-                "host", "--no-shell", "--port", "0", "--data", own.toString()).redirectErrorStream(true).start();
-        StringBuilder log = new StringBuilder();
-        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (java.io.BufferedReader r = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
-                Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-                int seen = -1;
-                for (String line; (line = r.readLine()) != null;) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
+    /** {@code meshport host} in a process of its own, its output collected line by line. */
+    private static final class HostProcess implements AutoCloseable {
+        final Process process;
+        private final StringBuilder log = new StringBuilder();
+        private final Thread reader;
+
+        HostProcess(Path data, String... args) throws IOException {
+            Path dist = Paths.get(System.getProperty("meshport.home"));
+            String cp = ROOT.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
+            List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--data", data.toString()));
+            cmd.addAll(List.of(args));
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            reader = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null;) {
+                        synchronized (log) {
+                            log.append(line).append('\n');
+                            log.notifyAll();
+                        }
                     }
-                    Matcher m = listening.matcher(line);
-                    if (m.find()) {
-                        seen = Integer.parseInt(m.group(1));
-                    }
-                    if (line.startsWith("Meshport host up in") && seen > 0) {
-                        port.complete(seen); // the host is all there: stopping it now is an orderly stop
-                    }
+                } catch (IOException e) {
+                    // the process ended
                 }
-            } catch (IOException e) {
-                port.completeExceptionally(e);
+            });
+            reader.start();
+        }
+
+        String log() {
+            synchronized (log) {
+                return log.toString();
             }
-            port.completeExceptionally(new AssertionError("the host's output ended before it listened"));
-        });
-        reader.start();
-        try {
-            int p = port.get(60, TimeUnit.SECONDS);
-            String out = python(ROOT.resolve("samples/python/push_triangle.py"), p);
-            assertTrue(out.contains("stored geo/triangle version 1"), out);
-        } finally {
-            host.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
-            assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host stops within 30 s of SIGTERM");
+        }
+
+        /** @return the first match of {@code pattern} in the output, waiting up to 60 s for it */
+        Matcher await(String pattern) throws InterruptedException {
+            Pattern p = Pattern.compile(pattern);
+            long deadline = System.currentTimeMillis() + 60_000;
+            synchronized (log) {
+                for (int i = 0; i < 6000; i++) {
+                    Matcher m = p.matcher(log);
+                    if (m.find()) {
+                        return m;
+                    }
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+                        break;
+                    }
+                    log.wait(Math.min(left, 100));
+                }
+            }
+            throw new AssertionError("no '" + pattern + "' in the host's output:\n" + log());
+        }
+
+        /** Stops the host with SIGTERM (Process.destroy would also close our end of its output). */
+        @Override
+        public void close() throws InterruptedException {
+            process.toHandle().destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the host stops within 30 s of SIGTERM");
             reader.join(5_000);
         }
-        synchronized (log) {
-            assertTrue(log.toString().contains("stopped listening on 127.0.0.1:"), "the listener closed its port:\n" + log);
-            assertTrue(log.toString().endsWith("Meshport host stopped\n"), "a clean stop says so last:\n" + log);
+    }
+
+    @Test
+    void theHostCommandServesPythonAndItsPageAndStopsCleanlyOnSigterm(@TempDir Path own) throws Exception {
+        HostProcess host = new HostProcess(own, "--port", "0");
+        try {
+            int p = Integer.parseInt(host.await("listening on 127\\.0\\.0\\.1:(\\d+)").group(1));
+            host.await("Meshport host up in"); // the host is all there: stopping it later is an orderly stop
+            String out = python(ROOT.resolve("samples/python/push_triangle.py"), p);
+            assertTrue(out.contains("stored geo/triangle version 1"), out);
+            String url = host.await("view at (http://127\\.0\\.0\\.1:\\d+/)\\n").group(1);
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<title>Meshport</title>"), page.body());
+        } finally {
+            host.close();
+        }
+        String log = host.log();
+        assertTrue(log.contains("stopped listening on 127.0.0.1:"), "the listener closed its port:\n" + log);
+        assertTrue(log.endsWith("Meshport host stopped\n"), "a clean stop says so last:\n" + log);
+    }
+
+    @Test
+    void withATokenThePrintedAddressCarriesItAndWebPortOffServesNoPage(@TempDir Path own) throws Exception {
+        String token = "launcher-test-token-" + System.nanoTime();
+        Path tokenFile = own.resolve("token.txt");
+        Files.writeString(tokenFile, token + "\n");
+        String url;
+        try (HostProcess host = new HostProcess(own.resolve("a"), "--port", "0", "--token-file", tokenFile.toString())) {
+            url = host.await("view at (http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+)\\n").group(1);
+            assertTrue(url.endsWith("?token=" + token), url);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
+                    .cookieHandler(new java.net.CookieManager()).build();
+            String bare = url.substring(0, url.indexOf('?'));
+            assertEquals(401, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(bare)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "without the token");
+            java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), "with it (redirected to the address without it, the session cookie kept)");
+            assertEquals(bare, page.uri().toString());
+            assertTrue(page.body().contains("<title>Meshport</title>"));
+            assertTrue(!host.log().replace(url, "").contains(token), "the token appears nowhere else in the output:\n" + host.log());
+        }
+        try (HostProcess host = new HostProcess(own.resolve("b"), "--port", "0", "--web-port", "off")) {
+            host.await("Meshport host up in");
+            host.await("the web page is off");
+            Thread.sleep(1000); // what would have printed the address had a second to do it
+            assertTrue(!host.log().contains("view at"), host.log());
         }
     }
 
@@ -228,6 +295,7 @@ class LauncherIT {
         assertTrue(out.contains("same node, method poisson: 20000 points"), out);
         assertTrue(out.contains("/obj/scatter1 re-cooked by itself (cook 3,"), out);
         assertTrue(out.contains("demo done"), out);
+        assertTrue(Pattern.compile("the page: view at http://127\\.0\\.0\\.1:\\d+/\\?key=demo/torus&key=demo/points").matcher(out).find(), out);
         assertNotNull(host.listenerAddress(), "the test host is unaffected");
     }
 

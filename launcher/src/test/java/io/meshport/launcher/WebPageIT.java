@@ -98,7 +98,10 @@ class WebPageIT {
     }
 
     private static List<String> listedKeys() {
-        return browser.driver.findElements(By.cssSelector("#list tbody tr")).stream().map(e -> e.getAttribute("data-key")).toList();
+        // read in one script: the list is re-rendered whenever an event arrives
+        @SuppressWarnings("unchecked")
+        List<String> keys = (List<String>) browser.js("return [...document.querySelectorAll('#list tbody tr')].map((r) => r.dataset.key);");
+        return keys;
     }
 
     @Test

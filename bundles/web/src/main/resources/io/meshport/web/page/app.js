@@ -55,7 +55,9 @@ function requestRender() {
 function renderNow() {
   renderQueued = false;
   resize();
+  const t0 = performance.now();
   renderer.render(scene, camera);
+  stats.lastRender = { started: t0, ended: performance.now() };
   if (stats.frames++ === 0) stats.firstFrame = performance.now();
   const fresh = [];
   for (const [key, d] of drawn) {
