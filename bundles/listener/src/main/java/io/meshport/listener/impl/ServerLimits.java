@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 
 import io.meshport.listener.ListenerConfiguration;
 import io.meshport.protocol.Protocol;
+import io.meshport.support.SettingValues;
 
 /**
  * Every setting and limit of the listener in one validated value, with named defaults. A value is
@@ -260,22 +261,7 @@ final class ServerLimits {
         }
 
         long number(String name, long dflt, long min, long max) {
-            Object v = raw(name);
-            if (v == null || (v instanceof String && ((String) v).isBlank())) {
-                return dflt;
-            }
-            long n;
-            try {
-                n = v instanceof Number ? ((Number) v).longValue() : Long.parseLong(String.valueOf(v).trim());
-            } catch (NumberFormatException e) {
-                problems.add(name + " = '" + v + "' is not a number; using " + dflt);
-                return dflt;
-            }
-            if (n < min || n > max) {
-                problems.add(name + " = " + n + " is outside " + min + ".." + max + "; using " + dflt);
-                return dflt;
-            }
-            return n;
+            return SettingValues.number(raw(name), name, dflt, min, max, problems);
         }
     }
 }

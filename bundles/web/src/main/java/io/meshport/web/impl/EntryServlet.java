@@ -3,14 +3,12 @@ package io.meshport.web.impl;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import io.meshport.protocol.MeshportException;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 
@@ -30,29 +28,12 @@ public final class EntryServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String key = request.getParameter("key");
-        if (key == null || key.isEmpty()) {
-            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_ARGS", "which entry? give ?key=KEY");
+        SessionEntry e = Http.entry(request, response, store, "entry");
+        if (e == null) {
             return;
         }
-        SessionStore s = store.get();
-        if (s == null) {
-            Http.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE", "the session store is not running");
-            return;
-        }
-        Optional<SessionEntry> found;
-        try {
-            found = s.get(key);
-        } catch (MeshportException e) {
-            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().name(), e.getMessage());
-            return;
-        }
-        if (found.isEmpty()) {
-            Http.error(response, HttpServletResponse.SC_NOT_FOUND, "NOT_FOUND", "no key '" + key + "' in the session");
-            return;
-        }
-        Map<String, Object> m = describe(found.get());
-        m.put("preview", Preview.of(found.get().kind(), found.get().value().value()));
+        Map<String, Object> m = describe(e);
+        m.put("preview", Preview.of(e.kind(), e.value().value()));
         Http.json(response, HttpServletResponse.SC_OK, m);
     }
 

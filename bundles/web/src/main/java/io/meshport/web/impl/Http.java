@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -19,7 +22,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
+import io.meshport.protocol.MeshportException;
 import io.meshport.protocol.WireValue;
+import io.meshport.session.SessionEntry;
+import io.meshport.session.SessionStore;
 
 /** JSON in and out of the page's API (small values only: geometry never travels as JSON). */
 final class Http {
@@ -174,6 +180,38 @@ final class Http {
             default:
                 throw new IllegalArgumentException("unexpected " + t + " in the request body");
         }
+    }
+
+    /**
+     * Finds the entry a request names with {@code ?key=}; when there is none, answers the request
+     * with the reason (400 no key, 503 no store, 404 no such key) and returns null.
+     *
+     * @param what what the key is for, in the message of a request without one
+     */
+    static SessionEntry entry(HttpServletRequest request, HttpServletResponse response, Supplier<SessionStore> store, String what)
+            throws IOException {
+        String key = request.getParameter("key");
+        if (key == null || key.isEmpty()) {
+            error(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_ARGS", "which " + what + "? give ?key=KEY");
+            return null;
+        }
+        SessionStore s = store.get();
+        if (s == null) {
+            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE", "the session store is not running");
+            return null;
+        }
+        Optional<SessionEntry> found;
+        try {
+            found = s.get(key);
+        } catch (MeshportException e) {
+            error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().name(), e.getMessage());
+            return null;
+        }
+        if (found.isEmpty()) {
+            error(response, HttpServletResponse.SC_NOT_FOUND, "NOT_FOUND", "no key '" + key + "' in the session");
+            return null;
+        }
+        return found.get();
     }
 
     /** @return the stream for a resource of the page, or null */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServlet;
@@ -12,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.meshport.mesh.Mesh;
-import io.meshport.protocol.MeshportException;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
@@ -38,28 +36,11 @@ public final class MeshServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String key = request.getParameter("key");
-        if (key == null || key.isEmpty()) {
-            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_ARGS", "which mesh? give ?key=KEY");
+        SessionEntry e = Http.entry(request, response, store, "mesh");
+        if (e == null) {
             return;
         }
-        SessionStore s = store.get();
-        if (s == null) {
-            Http.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE", "the session store is not running");
-            return;
-        }
-        Optional<SessionEntry> found;
-        try {
-            found = s.get(key);
-        } catch (MeshportException e) {
-            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().name(), e.getMessage());
-            return;
-        }
-        if (found.isEmpty()) {
-            Http.error(response, HttpServletResponse.SC_NOT_FOUND, "NOT_FOUND", "no key '" + key + "' in the session");
-            return;
-        }
-        SessionEntry e = found.get();
+        String key = e.key();
         if (!SessionValue.KIND_MESH.equals(e.kind())) {
             Http.error(response, HttpServletResponse.SC_CONFLICT, "NOT_A_MESH", "key '" + key + "' holds a " + e.kind()
                     + " value, not a mesh; /api/entry?key=" + TokenFilter.encode(key) + " shows a preview of it");

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.meshport.support.SettingValues;
+
 /**
  * The page's settings in one validated value, read as the listener reads its own: the framework
  * property {@code meshport.web.<name>} (the launcher's command line) wins, then the configuration (PID
@@ -67,28 +69,10 @@ final class WebSettings {
         } catch (UnknownHostException ex) {
             throw new IllegalArgumentException("bindAddress '" + bind + "' is not an address of this machine: " + ex.getMessage());
         }
-        int port = (int) number(p, "port", DEFAULT_PORT, 0, 65535, problems);
-        int streams = (int) number(raw.apply("maxStreams"), "maxStreams", DEFAULT_MAX_STREAMS, 1, 1000, problems);
+        int port = (int) SettingValues.number(p, "port", DEFAULT_PORT, 0, 65535, problems);
+        int streams = (int) SettingValues.number(raw.apply("maxStreams"), "maxStreams", DEFAULT_MAX_STREAMS, 1, 1000, problems);
         Object insecure = raw.apply("allowInsecureBind");
         return new WebSettings(enabled, address, port, insecure != null && Boolean.parseBoolean(String.valueOf(insecure).trim()), streams);
-    }
-
-    private static long number(Object v, String name, long dflt, long min, long max, List<String> problems) {
-        if (v == null || (v instanceof String && ((String) v).isBlank())) {
-            return dflt;
-        }
-        long n;
-        try {
-            n = v instanceof Number ? ((Number) v).longValue() : Long.parseLong(String.valueOf(v).trim());
-        } catch (NumberFormatException ex) {
-            problems.add(name + " = '" + v + "' is not a number; using " + dflt);
-            return dflt;
-        }
-        if (n < min || n > max) {
-            problems.add(name + " = " + n + " is outside " + min + ".." + max + "; using " + dflt);
-            return dflt;
-        }
-        return n;
     }
 
     /**
