@@ -347,13 +347,25 @@ final class SocketServer {
         }
         long deadline = System.currentTimeMillis() + timeoutMs;
         accepting = false;
+        java.util.concurrent.CountDownLatch acceptStopped = new java.util.concurrent.CountDownLatch(1);
         post(() -> {
             closeServer(); // borrowed: only stop accepting; clients connecting meanwhile wait in the backlog
             for (Connection c : connections.values()) {
                 c.stopping = true;
                 c.setPause(Connection.PAUSE_STOPPING, true);
             }
+            acceptStopped.countDown();
         });
+        // Accepting runs on the selector thread: until this task has run there, a connection accepted
+        // a moment ago may still be on its way into the connections map, and would miss the bye below
+        // and hold this stop for its whole timeout.
+        try {
+            if (!acceptStopped.await(Math.max(1, timeoutMs / 4), TimeUnit.MILLISECONDS)) {
+                log.warn("the selector thread did not stop accepting within " + timeoutMs / 4 + " ms", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         long answerBy = System.currentTimeMillis() + timeoutMs / 2;
         // Polled every millisecond: while the listener restarts, clients wait, and 10 ms steps showed
         // as 10 to 20 ms more of their wait.

@@ -42,6 +42,88 @@ class ShutdownTest {
         });
     }
 
+    /**
+     * A connection the selector accepts while {@code stop} begins must be told bye like the others:
+     * one that was not would hold the stop for its whole timeout (seen as a 5-second hot swap). Clients
+     * connect as fast as they can while the server stops and close each connection only once the host
+     * has said bye and closed its side, so that a connection nobody told to go stays open; every stop
+     * must end well before its timeout.
+     */
+    @Test
+    void connectionsAcceptedWhileTheServerStopsAreToldByeToo() throws Exception {
+        for (int round = 0; round < 100; round++) {
+            TestHost host = TestHost.start();
+            int port = host.port();
+            java.nio.channels.Selector clients = java.nio.channels.Selector.open();
+            java.util.Queue<java.nio.channels.SocketChannel> fresh = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicInteger connected = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread knocker = new Thread(() -> {
+                for (int i = 0; i < 5000 && running.get(); i++) {
+                    try {
+                        fresh.add(java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port)));
+                        connected.incrementAndGet();
+                        clients.wakeup();
+                    } catch (IOException e) {
+                        return; // the server socket is closed: the stop got there
+                    }
+                }
+            });
+            Thread closer = new Thread(() -> { // reads each connection to its end, then closes it
+                java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(4096);
+                try {
+                    for (int i = 0; i < 1_000_000 && running.get(); i++) {
+                        for (java.nio.channels.SocketChannel ch; (ch = fresh.poll()) != null;) {
+                            ch.configureBlocking(false);
+                            ch.register(clients, java.nio.channels.SelectionKey.OP_READ);
+                        }
+                        clients.select(10);
+                        for (java.nio.channels.SelectionKey k : clients.selectedKeys()) {
+                            java.nio.channels.SocketChannel ch = (java.nio.channels.SocketChannel) k.channel();
+                            sink.clear();
+                            int n;
+                            try {
+                                n = ch.read(sink);
+                            } catch (IOException e) {
+                                n = -1;
+                            }
+                            if (n < 0) {
+                                k.cancel();
+                                ch.close();
+                            }
+                        }
+                        clients.selectedKeys().clear();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try {
+                knocker.start();
+                closer.start();
+                for (int i = 0; i < 5000 && connected.get() < 5; i++) {
+                    Thread.sleep(1);
+                }
+                long t0 = System.nanoTime();
+                host.server.stop("restarting", 5_000);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 4_000, "round " + round + ": the stop waited " + ms + " ms for a connection it did not tell to go");
+                assertEquals(0, host.server.openConnections());
+            } finally {
+                running.set(false);
+                knocker.join(10_000);
+                closer.join(10_000);
+                for (java.nio.channels.SelectionKey k : clients.keys()) {
+                    k.channel().close();
+                }
+                for (java.nio.channels.SocketChannel ch; (ch = fresh.poll()) != null;) {
+                    ch.close();
+                }
+                clients.close();
+            }
+        }
+    }
+
     @Test
     void requestsReceivedBeforeTheStopAreAnsweredBeforeBye() throws Exception {
         TestHost host = TestHost.start();
