@@ -20,6 +20,7 @@ import collections
 import hashlib
 import hmac
 import itertools
+import os
 import queue
 import select
 import socket
@@ -27,6 +28,7 @@ import ssl
 import struct
 import sys
 import threading
+import time
 
 import cbor2
 
@@ -70,7 +72,7 @@ class ConnectionClosed(MeshportError):
 
 
 def connect(host="127.0.0.1", port=DEFAULT_PORT, token=None, tls=False, cafile=None, pin=None, check_hostname=True,
-            timeout=60.0, client="meshport.py"):
+            timeout=60.0, client="meshport.py", reconnect=30.0):
     """Connects and says hello.
 
     token: the host's token, if it has one. tls: True to speak TLS, trusting ``cafile`` (a PEM file of
@@ -78,9 +80,13 @@ def connect(host="127.0.0.1", port=DEFAULT_PORT, token=None, tls=False, cafile=N
     certificate names ``host`` (unless ``check_hostname`` is False); or, with ``pin`` (the host
     certificate's SHA-256, hex, colons allowed, as ``openssl x509 -noout -fingerprint -sha256``
     prints it), accepting exactly that certificate. timeout: seconds to wait for each reply.
+    reconnect: when the host says bye (its listener is being updated, say) or the connection breaks,
+    how many seconds to keep trying to connect again; requests waiting meanwhile are sent again and
+    watches renewed, and puts and deletes carry a request token, so that none applies twice. 0: no
+    reconnecting, ``ConnectionClosed`` instead.
     """
     return Connection(host, port, token=token, tls=tls or pin is not None or cafile is not None, cafile=cafile, pin=pin,
-                      check_hostname=check_hostname, timeout=timeout, client=client)
+                      check_hostname=check_hostname, timeout=timeout, client=client, reconnect=reconnect)
 
 
 def _typed(values, dtype, tag):
@@ -129,12 +135,13 @@ def _plain(value):
 
 
 class _Pending(object):
-    __slots__ = ("event", "reply", "on_reply")
+    __slots__ = ("event", "reply", "on_reply", "frame")
 
-    def __init__(self, on_reply=None):
+    def __init__(self, on_reply=None, frame=None):
         self.event = threading.Event()
         self.reply = None
         self.on_reply = on_reply  # runs on the reader thread, before any later frame is read
+        self.frame = frame  # sent again after a reconnect
 
 
 class Watch(object):
@@ -261,7 +268,7 @@ class Connection(object):
     """
 
     def __init__(self, host, port, token=None, tls=False, cafile=None, pin=None, check_hostname=True, timeout=60.0,
-                 client="meshport.py"):
+                 client="meshport.py", reconnect=30.0):
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -272,10 +279,15 @@ class Connection(object):
         self._out = collections.deque()  # frames waiting for the I/O thread, guarded by _lock
         self._closed = None
         self._closing = False
-        sock = socket.create_connection((host, port), timeout=timeout)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if tls:
-            sock = self._wrap(sock, host, cafile, pin, check_hostname)
+        self._tls = (tls, cafile, pin, check_hostname)
+        self._reconnect_s = reconnect
+        self._ready = False  # reconnect only once the first hello was answered
+        self._tag = os.urandom(8).hex()  # request tokens: this connection's writes apply once however often sent
+        self.reconnects = 0
+        self._hello = {"op": "hello", "version": PROTOCOL_VERSION, "client": client}
+        if token is not None:
+            self._hello["token"] = token
+        sock = self._open(timeout)
         sock.setblocking(False)
         self._sock = sock
         self._wake_r, self._wake_w = socket.socketpair()  # wakes the I/O thread's select
@@ -283,15 +295,26 @@ class Connection(object):
         self._wake_w.setblocking(False)
         self._io = threading.Thread(target=self._io_loop, name="meshport-io", daemon=True)
         self._io.start()
-        hello = {"op": "hello", "version": PROTOCOL_VERSION, "client": client}
-        if token is not None:
-            hello["token"] = token
         try:
-            self.info = self._request(hello)
+            self.info = self._request(dict(self._hello))
         except BaseException:
             self.close()
             raise
+        self._ready = True
         self.nodes = Service(self, "nodes")
+
+    def _open(self, timeout):
+        """A new socket to the host (TLS wrapped when asked), blocking, connected."""
+        sock = socket.create_connection((self.host, self.port), timeout=timeout)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except BaseException:
+            sock.close()
+            raise
+        tls, cafile, pin, check_hostname = self._tls
+        if tls:
+            sock = self._wrap(sock, self.host, cafile, pin, check_hostname)
+        return sock
 
     @staticmethod
     def _wrap(sock, host, cafile, pin, check_hostname):
@@ -318,12 +341,16 @@ class Connection(object):
 
     # ------------------------------------------------------------------ plumbing
 
-    def _send(self, message):
+    @staticmethod
+    def _framed(message):
         body = cbor2.dumps(message)
+        return struct.pack(">I", len(body)) + body
+
+    def _send(self, frame):
         with self._lock:
             if self._closed is not None:
                 raise ConnectionClosed(self._closed)
-            self._out.append(struct.pack(">I", len(body)) + body)
+            self._out.append(frame)
         self._wake()
 
     def _wake(self):
@@ -335,13 +362,15 @@ class Connection(object):
     def _request(self, message, timeout=None, on_reply=None):
         if self._closed is not None:
             raise ConnectionClosed(self._closed)
-        p = _Pending(on_reply)
         rid = next(self._ids)
         message["id"] = rid
+        if message.get("op") in ("put", "delete"):
+            message["requestToken"] = "%s:%d" % (self._tag, rid)
+        p = _Pending(on_reply, self._framed(message))
         with self._lock:
             self._pending[rid] = p
         try:
-            self._send(message)
+            self._send(p.frame)
         except ConnectionClosed:
             with self._lock:
                 self._pending.pop(rid, None)
@@ -359,8 +388,25 @@ class Connection(object):
         return reply.get("result")
 
     def _io_loop(self):
-        why = "the host closed the connection"
         sock = self._sock
+        while True:
+            why = self._pump(sock)
+            if self._closing or not self._ready or self._reconnect_s <= 0:
+                break
+            try:
+                sock.close()
+            except OSError:
+                pass
+            sock, failed = self._reconnect(why)
+            if sock is None:
+                why = failed
+                break
+            self._sock = sock
+        self._shutdown(why)
+
+    def _pump(self, sock):
+        """Serves one socket until it ends; returns why it ended."""
+        why = "the host closed the connection"
         frames = _FrameReader()
         out = memoryview(b"")
         try:
@@ -403,14 +449,85 @@ class Connection(object):
                         if bye is not None:
                             break
                     if bye is not None:
-                        why = bye
-                        break
+                        return bye
                     if eof:
-                        break
+                        return why
         except (OSError, ValueError) as e:
             if self._closed is None:
-                why = "connection lost: %s" % e
-        self._shutdown(why)
+                return "connection lost: %s" % e
+        return why
+
+    def _reconnect(self, why):
+        """On the I/O thread, after the connection ended: connects again and says hello, then queues
+        the watches' renewals and every request still waiting, in the order they were first sent.
+        Returns ``(socket, None)``, or ``(None, why not)`` once ``reconnect`` seconds have passed."""
+        deadline = time.monotonic() + self._reconnect_s
+        delay = 0.01
+        last = why
+        while not self._closing and time.monotonic() < deadline:
+            try:
+                sock = self._open(min(self.timeout, max(0.1, deadline - time.monotonic())))
+                try:
+                    info = self._handshake(sock)
+                    sock.setblocking(False)
+                except MeshportError as e:
+                    sock.close()
+                    return None, "reconnecting after '%s': the host refused the hello: %s" % (why, e)
+                except BaseException:
+                    sock.close()
+                    raise
+            except (OSError, ValueError, EOFError) as e:  # refused while the host restarts: again, a little later
+                last = str(e)
+                time.sleep(delay)
+                delay = min(2 * delay, 0.25)
+                continue
+            self.info = info
+            self.reconnects += 1
+            with self._lock:
+                self._out.clear()  # whatever was queued is in _pending too
+                watches, self._watches = list(self._watches.values()), {}
+                for w in watches:  # the host gives each a new id
+                    rid = next(self._ids)
+                    p = _Pending(self._renewal(w), self._framed({"op": "watch", "prefix": w.prefix, "id": rid}))
+                    self._pending[rid] = p
+                for rid in sorted(self._pending):
+                    self._out.append(self._pending[rid].frame)
+            return sock, None
+        return None, "the connection ended (%s) and no new one could be made within %s s: %s" % (why, self._reconnect_s, last)
+
+    def _renewal(self, w):
+        def renewed(result):
+            w.id = result["watch"]
+            with self._lock:
+                self._watches[w.id] = w
+        return renewed
+
+    def _handshake(self, sock):
+        """Says hello on a new blocking socket and returns the host's answer."""
+        sock.settimeout(self.timeout)
+        rid = next(self._ids)
+        sock.sendall(self._framed(dict(self._hello, id=rid)))
+        for _ in range(16):  # nothing but the reply is expected; a bye ends it
+            (n,) = struct.unpack(">I", self._recv_exactly(sock, 4))
+            frame = cbor2.loads(self._recv_exactly(sock, n))
+            if frame.get("op") == "bye":
+                raise EOFError("the host said bye: %s" % frame.get("reason"))
+            if frame.get("id") == rid:
+                if not frame.get("ok"):
+                    err = frame.get("error") or {}
+                    raise MeshportError(err.get("code", "INTERNAL"), err.get("message", ""), err.get("detail"))
+                return frame.get("result")
+        raise EOFError("no reply to hello")
+
+    @staticmethod
+    def _recv_exactly(sock, n):
+        buf = bytearray()
+        while len(buf) < n:
+            chunk = sock.recv(min(n - len(buf), 1 << 20))
+            if not chunk:
+                raise EOFError("the host closed the connection")
+            buf += chunk
+        return bytes(buf)
 
     def _frame(self, data):
         """Handles one frame; returns a reason when the host said bye (or sent an error without an id)."""
@@ -587,7 +704,11 @@ class Connection(object):
             self._watches.pop(w.id, None)
         w._events.put(None)
         if self._closed is None:
-            self._request({"op": "unwatch", "watch": w.id})
+            try:
+                self._request({"op": "unwatch", "watch": w.id})
+            except MeshportError as e:
+                if e.code != "NOT_FOUND":  # a reconnect may have ended it already
+                    raise
 
     def call(self, service, method, *args):
         """Calls ``method`` of the exported ``service`` with ``args``; returns its result, typed arrays

@@ -1,5 +1,7 @@
 package io.meshport.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -50,6 +52,73 @@ class PythonClientIT {
         assertTrue(out.contains("z now 2.5"), out);
         assertTrue(out.contains("state COOKED, cooked 2 times"), out);
         assertTrue(out.contains("errors carry their code: NOT_FOUND"), out);
+    }
+
+    /**
+     * The listener is updated three times while a Python script writes a chain of puts, each
+     * conditional on the version of the one before: the client reconnects by itself, sends again what
+     * got no reply, and the host's request tokens keep a resent put from applying twice (it would break
+     * the chain with VERSION_MISMATCH); the script's watch is renewed and sees a put made afterwards.
+     */
+    @Test
+    void aScriptWritesOnThroughListenerUpdates() throws Exception {
+        String code = String.join("\n",
+                "import sys, time, meshport",
+                "conn = meshport.connect('127.0.0.1', int(sys.argv[1]))",
+                "w = conn.watch('pyswap/')",
+                "print('ready', flush=True)",
+                "v, n, deadline = None, 0, time.time() + 90",
+                "while n < 400 and time.time() < deadline:",
+                "    v = conn.put('pyswap/counter', n, if_version=v)['version']",
+                "    n += 1",
+                "    time.sleep(0.01)",
+                "got = conn.get('pyswap/counter')",
+                "while w.next_event(timeout=0.3) is not None:",
+                "    pass",
+                "conn.put('pyswap/after', 1)",
+                "seen = None",
+                "for _ in range(100):",
+                "    ev = w.next_event(timeout=0.1)",
+                "    if ev is not None and ev['key'] == 'pyswap/after':",
+                "        seen = ev",
+                "        break",
+                "print('done', n, got['body'], got['version'] == v, 'reconnects', conn.reconnects, 'watch', seen is not None, flush=True)",
+                "conn.close()");
+        ProcessBuilder pb = new ProcessBuilder(PythonRunner.python(), "-c", code, String.valueOf(address.getPort())).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", ROOT.resolve("samples/python").toString());
+        Process p = pb.start();
+        StringBuffer out = new StringBuffer();
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    out.append(line).append('\n');
+                    if (line.equals("ready")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                out.append(e).append('\n');
+            }
+        });
+        reader.start();
+        try {
+            assertTrue(ready.await(60, java.util.concurrent.TimeUnit.SECONDS), "the script started: " + out);
+            org.osgi.framework.Bundle listener = java.util.Arrays.stream(host.framework().getBundleContext().getBundles())
+                    .filter(b -> "io.meshport.listener".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(500);
+                listener.update();
+            }
+            assertNotNull(host.awaitListener(20_000));
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the script ended: " + out);
+            reader.join(5_000);
+            assertEquals(0, p.exitValue(), out.toString());
+            assertTrue(out.toString().contains("done 400 399 True reconnects 3 watch True"), out.toString());
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test
