@@ -40,6 +40,7 @@ import io.meshport.wire.Frames;
 import io.meshport.wire.call.CallValues;
 import io.meshport.wire.mesh.MeshCborReader;
 import io.meshport.wire.mesh.MeshCborWriter;
+import io.meshport.wire.mesh.WireArray;
 
 /**
  * A connection to a Meshport host. Thread safe: any number of threads may send requests; each call
@@ -91,9 +92,9 @@ public final class MeshportClient implements AutoCloseable {
         final CompletableFuture<T> future = new CompletableFuture<>();
         final ResultParser<T> parser;
         final String op;
-        final ByteBuffer[] frame;
+        final Object[] frame; // ByteBuffers and WireArrays
 
-        Pending(String op, ResultParser<T> parser, ByteBuffer[] frame) {
+        Pending(String op, ResultParser<T> parser, Object[] frame) {
             this.op = op;
             this.parser = parser;
             this.frame = frame;
@@ -135,8 +136,16 @@ public final class MeshportClient implements AutoCloseable {
             this.reader.setDaemon(true);
         }
 
-        void write(ByteBuffer[] frame) throws IOException {
-            for (ByteBuffer b : frame) {
+        /** Converts a WireArray's values into the socket stream; only the thread holding writeLock writes. */
+        private final byte[] scratch = new byte[128 * 1024];
+
+        void write(Object[] frame) throws IOException {
+            for (Object part : frame) {
+                if (part instanceof WireArray) {
+                    ((WireArray) part).writeTo(out, scratch);
+                    continue;
+                }
+                ByteBuffer b = (ByteBuffer) part;
                 if (b.hasArray()) {
                     out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
                 } else {
@@ -353,7 +362,10 @@ public final class MeshportClient implements AutoCloseable {
      * @return the result, later
      */
     public CompletableFuture<PutResult> putAsync(String key, Mesh mesh, long ifVersion) {
-        return putParts(key, "mesh", MeshCborWriter.encode(mesh), ifVersion);
+        // The arrays are converted while they are written: no 36 MB buffer for a 1,000,000-point mesh
+        // first, and the first bytes leave at once. A built mesh never changes, so a resend after a
+        // reconnect converts them again from the same arrays.
+        return putParts(key, "mesh", MeshCborWriter.encodeLazily(mesh), ifVersion);
     }
 
     /**
@@ -417,7 +429,7 @@ public final class MeshportClient implements AutoCloseable {
         return await(putParts(key, codec, List.of(h.toByteBuffer(), ByteBuffer.wrap(payload)), ifVersion));
     }
 
-    private CompletableFuture<PutResult> putParts(String key, String codec, List<ByteBuffer> body, long ifVersion) {
+    private CompletableFuture<PutResult> putParts(String key, String codec, List<?> body, long ifVersion) {
         long id = ids.incrementAndGet();
         CborWriter w = new CborWriter(128 + key.length());
         w.mapHeader(ifVersion >= 0 ? 7 : 6).text("op").text("put").text("id").uint(id).text("key").text(key)
@@ -661,22 +673,32 @@ public final class MeshportClient implements AutoCloseable {
         return clientTag + ":" + id;
     }
 
-    private static ByteBuffer[] frame(CborWriter envelope, List<ByteBuffer> tail) {
+    private static Object[] frame(CborWriter envelope, List<?> tail) {
         long length = envelope.size();
-        for (ByteBuffer b : tail) {
-            length += b.remaining();
+        for (Object part : tail) {
+            length += part instanceof WireArray ? ((WireArray) part).byteLength() : ((ByteBuffer) part).remaining();
         }
-        ByteBuffer[] frame = new ByteBuffer[2 + tail.size()];
+        Object[] frame = new Object[2 + tail.size()];
         frame[0] = Frames.header(length);
         frame[1] = envelope.toByteBuffer();
         for (int i = 0; i < tail.size(); i++) {
-            frame[2 + i] = tail.get(i).duplicate();
+            Object part = tail.get(i);
+            frame[2 + i] = part instanceof ByteBuffer ? ((ByteBuffer) part).duplicate() : part;
         }
         return frame;
     }
 
-    private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<ByteBuffer> tail, ResultParser<T> parser) {
-        ByteBuffer[] frame;
+    /** @return the frame's length in bytes, its 4-byte header included */
+    private static long length(Object[] frame) {
+        long n = 0;
+        for (Object part : frame) {
+            n += part instanceof WireArray ? ((WireArray) part).byteLength() : ((ByteBuffer) part).remaining();
+        }
+        return n;
+    }
+
+    private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<?> tail, ResultParser<T> parser) {
+        Object[] frame;
         try {
             frame = frame(envelope, tail);
         } catch (IllegalArgumentException e) { // too large for a frame
@@ -685,10 +707,7 @@ public final class MeshportClient implements AutoCloseable {
             return f;
         }
         Pending<T> p = new Pending<>(op, parser, frame);
-        long length = -4;
-        for (ByteBuffer b : frame) {
-            length += b.remaining();
-        }
+        long length = length(frame) - 4;
         HostInfo host = hostInfo;
         if (host != null && length > host.maxFrameBytes()) {
             // Sent, it would cost the connection; resent after a reconnect, it would cost it again.
@@ -716,10 +735,10 @@ public final class MeshportClient implements AutoCloseable {
         return p.future;
     }
 
-    private static ByteBuffer[] dup(ByteBuffer[] frame) {
-        ByteBuffer[] copy = new ByteBuffer[frame.length];
+    private static Object[] dup(Object[] frame) {
+        Object[] copy = new Object[frame.length];
         for (int i = 0; i < frame.length; i++) {
-            copy[i] = frame[i].duplicate();
+            copy[i] = frame[i] instanceof ByteBuffer ? ((ByteBuffer) frame[i]).duplicate() : frame[i]; // WireArrays are immutable
         }
         return copy;
     }

@@ -4,7 +4,6 @@ import io.meshport.wire.Cbor;
 import io.meshport.wire.CborWriter;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
@@ -35,6 +34,16 @@ public final class MeshCborWriter {
     }
 
     /**
+     * Encodes a whole mesh with its arrays left to be converted while they are written.
+     *
+     * @param mesh the mesh
+     * @return {@link ByteBuffer}s and {@link WireArray}s holding exactly one CBOR map, in order
+     */
+    public static List<Object> encodeLazily(Mesh mesh) {
+        return parts(mesh, -1, true, true);
+    }
+
+    /**
      * Encodes a mesh, or an update of one.
      *
      * @param mesh the mesh
@@ -44,6 +53,14 @@ public final class MeshCborWriter {
      */
     public static List<ByteBuffer> encode(Mesh mesh, long base, boolean withPositions) {
         List<ByteBuffer> out = new ArrayList<>(16);
+        for (Object part : parts(mesh, base, withPositions, false)) {
+            out.add((ByteBuffer) part);
+        }
+        return out;
+    }
+
+    private static List<Object> parts(Mesh mesh, long base, boolean withPositions, boolean lazily) {
+        List<Object> out = new ArrayList<>(16);
         CborWriter w = new CborWriter(256);
         boolean update = base >= 0;
         int fields = (withPositions ? 1 : 0)
@@ -59,14 +76,14 @@ public final class MeshCborWriter {
         }
         if (withPositions) {
             w.text("positions");
-            w = floats(out, w, mesh.positions());
+            w = floats(out, w, mesh.positions(), lazily);
         }
         if (!update && !mesh.isPointCloud()) {
             w.text("indices");
-            w = ints(out, w, mesh.indices(), TypedArray.TAG_UINT32_LE);
+            w = ints(out, w, mesh.indices(), TypedArray.TAG_UINT32_LE, lazily);
             if (!mesh.isTriangles()) {
                 w.text("faceCounts");
-                w = ints(out, w, mesh.faceCounts(), TypedArray.TAG_UINT32_LE);
+                w = ints(out, w, mesh.faceCounts(), TypedArray.TAG_UINT32_LE, lazily);
             }
         }
         if (!mesh.attributes().isEmpty()) {
@@ -80,10 +97,10 @@ public final class MeshCborWriter {
                 w.text("data");
                 switch (a.storage()) {
                     case FLOAT:
-                        w = floats(out, w, a.floats());
+                        w = floats(out, w, a.floats(), lazily);
                         break;
                     case INT:
-                        w = ints(out, w, a.ints(), TypedArray.TAG_SINT32_LE);
+                        w = ints(out, w, a.ints(), TypedArray.TAG_SINT32_LE, lazily);
                         break;
                     default:
                         w.arrayHeader(a.elementCount());
@@ -120,27 +137,25 @@ public final class MeshCborWriter {
         List<ByteBuffer> out = new ArrayList<>(3);
         CborWriter w = new CborWriter(64);
         w.mapHeader(2).text("base").uint(base).text("positions");
-        w = floats(out, w, positions);
+        int n = positions.remaining();
+        w.tag(TypedArray.TAG_FLOAT32_LE).header(Cbor.MAJOR_BYTES, 4L * n);
+        out.add(w.toByteBuffer());
+        out.add(WireArray.of(positions).toByteBuffer()); // converted now: the caller may reuse its array
         return out;
     }
 
-    private static CborWriter floats(List<ByteBuffer> out, CborWriter w, FloatBuffer src) {
-        int n = src.remaining();
-        w.tag(TypedArray.TAG_FLOAT32_LE).header(Cbor.MAJOR_BYTES, 4L * n);
-        out.add(w.toByteBuffer());
-        ByteBuffer data = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(src);
-        out.add(data);
-        return new CborWriter(128);
+    private static CborWriter floats(List<Object> out, CborWriter w, FloatBuffer src, boolean lazily) {
+        return array(out, w, WireArray.of(src), TypedArray.TAG_FLOAT32_LE, lazily);
     }
 
-    private static CborWriter ints(List<ByteBuffer> out, CborWriter w, IntBuffer src, int tag) {
-        int n = src.remaining();
-        w.tag(tag).header(Cbor.MAJOR_BYTES, 4L * n);
+    private static CborWriter ints(List<Object> out, CborWriter w, IntBuffer src, int tag, boolean lazily) {
+        return array(out, w, WireArray.of(src), tag, lazily);
+    }
+
+    private static CborWriter array(List<Object> out, CborWriter w, WireArray data, int tag, boolean lazily) {
+        w.tag(tag).header(Cbor.MAJOR_BYTES, data.byteLength());
         out.add(w.toByteBuffer());
-        ByteBuffer data = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-        data.asIntBuffer().put(src);
-        out.add(data);
+        out.add(lazily ? data : data.toByteBuffer());
         return new CborWriter(128);
     }
 

@@ -1,0 +1,82 @@
+package io.meshport.wire.mesh;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
+/**
+ * The bytes of a typed array's content, little-endian, made while they are written: a part of a frame
+ * that never exists as a whole in memory. A client sending a 1,000,000-point mesh converts it into the
+ * socket in cache-sized pieces instead of first allocating and filling 36 MB, and sends the first bytes
+ * at once. Immutable: it reads its source from the start each time it is written (a resend after a
+ * reconnect writes it again), so the source must not change, as a built mesh's arrays do not.
+ */
+public final class WireArray {
+    private final Buffer source; // FloatBuffer or IntBuffer, read-only, positioned at its start
+
+    private WireArray(Buffer source) {
+        this.source = source;
+    }
+
+    /** @param floats the values, from position to limit @return the part */
+    public static WireArray of(FloatBuffer floats) {
+        return new WireArray(floats.slice().asReadOnlyBuffer());
+    }
+
+    /** @param ints the values, from position to limit @return the part */
+    public static WireArray of(IntBuffer ints) {
+        return new WireArray(ints.slice().asReadOnlyBuffer());
+    }
+
+    /** @return how many bytes {@link #writeTo} writes */
+    public long byteLength() {
+        return 4L * source.remaining();
+    }
+
+    /**
+     * Writes the values little-endian, converting them in pieces through {@code scratch}.
+     *
+     * @param out where to
+     * @param scratch a buffer of the caller's (a multiple of 4 bytes, 4 at least); its content is overwritten
+     */
+    public void writeTo(OutputStream out, byte[] scratch) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
+        int step = scratch.length / 4;
+        if (source instanceof FloatBuffer) {
+            FloatBuffer src = ((FloatBuffer) source).duplicate();
+            FloatBuffer dst = bytes.asFloatBuffer();
+            while (src.hasRemaining()) {
+                int n = Math.min(step, src.remaining());
+                dst.clear();
+                dst.put(src.slice(src.position(), n));
+                src.position(src.position() + n);
+                out.write(scratch, 0, 4 * n);
+            }
+        } else {
+            IntBuffer src = ((IntBuffer) source).duplicate();
+            IntBuffer dst = bytes.asIntBuffer();
+            while (src.hasRemaining()) {
+                int n = Math.min(step, src.remaining());
+                dst.clear();
+                dst.put(src.slice(src.position(), n));
+                src.position(src.position() + n);
+                out.write(scratch, 0, 4 * n);
+            }
+        }
+    }
+
+    /** @return the bytes as one little-endian buffer (for callers that need them all at once) */
+    public ByteBuffer toByteBuffer() {
+        ByteBuffer data = ByteBuffer.allocate((int) byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+        if (source instanceof FloatBuffer) {
+            data.asFloatBuffer().put(((FloatBuffer) source).duplicate());
+        } else {
+            data.asIntBuffer().put(((IntBuffer) source).duplicate());
+        }
+        return data;
+    }
+}

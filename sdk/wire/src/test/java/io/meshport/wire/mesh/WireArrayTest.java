@@ -1,0 +1,77 @@
+package io.meshport.wire.mesh;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshport.mesh.Mesh;
+
+/** A typed array converted while it is written gives exactly the bytes of converting it at once. */
+class WireArrayTest {
+
+    private static byte[] written(WireArray a, int scratchBytes) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        a.writeTo(out, new byte[scratchBytes]);
+        return out.toByteArray();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    @Test
+    void floatsAndIntsComeOutLittleEndianWhateverThePieceSize() throws Exception {
+        for (int n : new int[] {0, 1, 2, 3, 4, 5, 31, 32, 33, 1000, 100_003}) {
+            float[] f = new float[n];
+            int[] i = new int[n];
+            for (int k = 0; k < n; k++) {
+                f[k] = k * 0.37f - 11f;
+                i[k] = k * 2_654_435 - 7;
+            }
+            for (int scratch : new int[] {4, 8, 12, 128, 128 * 1024}) {
+                WireArray wf = WireArray.of(FloatBuffer.wrap(f));
+                WireArray wi = WireArray.of(IntBuffer.wrap(i));
+                assertEquals(4L * n, wf.byteLength());
+                byte[] fb = written(wf, scratch);
+                assertArrayEquals(bytes(wf.toByteBuffer()), fb, "floats, n=" + n + ", scratch=" + scratch);
+                assertArrayEquals(bytes(wi.toByteBuffer()), written(wi, scratch), "ints, n=" + n + ", scratch=" + scratch);
+                assertArrayEquals(fb, written(wf, scratch), "written again (a resend) the same");
+                ByteBuffer le = ByteBuffer.wrap(fb).order(ByteOrder.LITTLE_ENDIAN);
+                for (int k = 0; k < n; k++) {
+                    assertEquals(f[k], le.getFloat(4 * k));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMeshEncodedLazilyIsTheSameBytesAsEncodedAtOnce() throws Exception {
+        float[] p = {0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0};
+        Mesh quad = Mesh.builder().positions(p).indices(new int[] {0, 1, 2, 3}).faceCounts(new int[] {4}).build();
+        ByteArrayOutputStream lazily = new ByteArrayOutputStream();
+        for (Object part : MeshCborWriter.encodeLazily(quad)) {
+            if (part instanceof WireArray) {
+                ((WireArray) part).writeTo(lazily, new byte[8]);
+            } else {
+                lazily.write(bytes((ByteBuffer) part));
+            }
+        }
+        ByteArrayOutputStream atOnce = new ByteArrayOutputStream();
+        List<ByteBuffer> parts = MeshCborWriter.encode(quad);
+        for (ByteBuffer b : parts) {
+            atOnce.write(bytes(b));
+        }
+        assertArrayEquals(atOnce.toByteArray(), lazily.toByteArray());
+        assertEquals(quad, new MeshCborReader().read(lazily.toByteArray(), 0, lazily.size(), io.meshport.mesh.MeshReader.NO_BASE));
+    }
+}
