@@ -336,6 +336,8 @@ public final class Mesh {
         // Elements copied and checked at a time by copyPositions and copyIndices: 24 KiB, so that
         // the check reads what the copy just wrote from the first-level cache.
         private static final int COPY_BLOCK = 3 * 2048;
+        /** Arrays at least this long are copied by two threads (see inHalves). */
+        private static final int PARALLEL_MIN = 3 << 18;
 
         private float[] positions;
         private int[] indices;
@@ -379,13 +381,23 @@ public final class Mesh {
             float[] out = new float[n];
             float[] acc = null;
             if (n % 3 == 0) {
-                acc = new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY,
-                    Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0};
-                for (int from = 0; from < n; from += COPY_BLOCK) {
-                    int to = Math.min(n, from + COPY_BLOCK);
-                    xyz.get(out, from, to - from);
-                    accumulate(out, from, to, acc);
+                int base = xyz.position();
+                float[][] halves = {newBounds(), newBounds()};
+                inHalves(n, 3, (start, end, half) -> {
+                    for (int from = start; from < end; from += COPY_BLOCK) {
+                        int to = Math.min(end, from + COPY_BLOCK);
+                        xyz.get(base + from, out, from, to - from);
+                        accumulate(out, from, to, halves[half]);
+                    }
+                });
+                xyz.position(xyz.limit());
+                acc = halves[0];
+                float[] b = halves[1];
+                for (int k = 0; k < 3; k++) {
+                    acc[k] = Math.min(acc[k], b[k]);
+                    acc[k + 3] = Math.max(acc[k + 3], b[k + 3]);
                 }
+                acc[6] += b[6]; // NaN when either half held a value that is not finite
             } else {
                 xyz.get(out); // build() reports the length
             }
@@ -412,15 +424,22 @@ public final class Mesh {
             int[] out = new int[n];
             int points = positions == null || positions.length % 3 != 0 ? -1 : positions.length / 3;
             int last = points - 1;
-            int bad = 0;
-            for (int from = 0; from < n; from += COPY_BLOCK) {
-                int to = Math.min(n, from + COPY_BLOCK);
-                vertexList.get(out, from, to - from);
-                for (int i = from; i < to; i++) {
-                    int v = out[i];
-                    bad |= (last - v) | v;
+            int base = vertexList.position();
+            int[] badHalves = new int[2];
+            inHalves(n, 1, (start, end, half) -> {
+                int bad = 0;
+                for (int from = start; from < end; from += COPY_BLOCK) {
+                    int to = Math.min(end, from + COPY_BLOCK);
+                    vertexList.get(base + from, out, from, to - from);
+                    for (int i = from; i < to; i++) {
+                        int v = out[i];
+                        bad |= (last - v) | v;
+                    }
                 }
-            }
+                badHalves[half] = bad;
+            });
+            vertexList.position(vertexList.limit());
+            int bad = badHalves[0] | badHalves[1];
             this.indices = out;
             if (points >= 0 && bad >= 0) {
                 trustedIndices = out;
@@ -550,6 +569,67 @@ public final class Mesh {
          * Folds positions {@code [from, to)} (whole points) into {@code acc}: min x y z, max x y z,
          * and a sum that turns NaN at the first non-finite value.
          */
+        private static float[] newBounds() {
+            return new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0};
+        }
+
+        /** Work on the range {@code [start, end)} of an array, as half 0 or 1 of it. */
+        @FunctionalInterface
+        private interface HalfWork {
+            void run(int start, int end, int half);
+        }
+
+        /**
+         * Runs {@code work} over {@code [0, n)}: as one half for short arrays; from
+         * {@value #PARALLEL_MIN} elements on, the second half (starting at a multiple of {@code align})
+         * on the common fork-join pool while the caller does the first, since copying and checking a
+         * million points is memory work that two cores do faster than one. The caller never waits for
+         * a half that has not started: it then does it itself, so a busy pool costs nothing.
+         */
+        private static void inHalves(int n, int align, HalfWork work) {
+            if (n < PARALLEL_MIN || Runtime.getRuntime().availableProcessors() < 2) {
+                work.run(0, n, 0);
+                work.run(n, n, 1);
+                return;
+            }
+            int mid = n / 2 / align * align;
+            java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            RuntimeException[] failed = new RuntimeException[1];
+            java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+                if (taken.compareAndSet(false, true)) {
+                    try {
+                        work.run(mid, n, 1);
+                    } catch (RuntimeException e) {
+                        failed[0] = e;
+                    } finally {
+                        done.countDown();
+                    }
+                }
+            });
+            work.run(0, mid, 0);
+            if (taken.compareAndSet(false, true)) {
+                work.run(mid, n, 1);
+                return;
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the half being copied finishes in moments: wait for it
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        }
+
         private static void accumulate(float[] p, int from, int to, float[] acc) {
             // Branch-free: x - x is 0 for a finite x and NaN otherwise.
             float finite = acc[6];

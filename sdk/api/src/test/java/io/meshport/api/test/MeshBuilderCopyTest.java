@@ -75,6 +75,44 @@ class MeshBuilderCopyTest {
         }
     }
 
+    /**
+     * From about 262,000 points the copies are split between two threads: the halves' bounds and
+     * checks must add up to exactly the single-threaded result, wherever the bad value is.
+     */
+    @Test
+    void largeArraysCopiedInTwoHalvesGiveTheSameMeshOrError() {
+        Random r = new Random(11);
+        int points = 400_001;
+        float[] p = new float[3 * points];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) r.nextGaussian() * (i < p.length / 2 ? 1 : 3); // the extremes in the second half
+        }
+        int[] idx = new int[3 * 900_001];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = r.nextInt(points);
+        }
+        assertSameAsArrays(p, idx, "valid");
+        for (int at : new int[] {0, p.length / 2 - 1, p.length / 2, p.length / 2 + 1, p.length - 1}) {
+            float[] bad = p.clone();
+            bad[at] = Float.NaN;
+            assertSameAsArrays(bad, idx, "NaN at " + at);
+        }
+        for (int at : new int[] {1, idx.length / 2, idx.length - 2}) {
+            int[] bad = idx.clone();
+            bad[at] = points;
+            assertSameAsArrays(p, bad, "index " + points + " at " + at);
+        }
+        // little-endian views of bytes from an offset, as the decoder hands them over
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8 + 4 * p.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.position(8);
+        bytes.asFloatBuffer().put(p);
+        FloatBuffer view = bytes.position(8).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        view.position(3).limit(p.length);
+        Mesh m = Mesh.builder().copyPositions(view).build();
+        assertEquals(p.length, view.position());
+        assertArrayEquals(java.util.Arrays.copyOfRange(p, 3, p.length), m.positions(new float[p.length - 3]));
+    }
+
     @Test
     void theBufferIsReadFromItsPositionToItsLimitAndLeftAtItsLimit() {
         FloatBuffer xyz = FloatBuffer.wrap(new float[] {9, 9, 0, 0, 0, 1, 0, 0, 0, 1, 0, 9});
