@@ -37,10 +37,10 @@ import io.meshport.wire.CborMessage;
 import io.meshport.wire.CborValues;
 import io.meshport.wire.CborWriter;
 import io.meshport.wire.Frames;
+import io.meshport.wire.WireArray;
 import io.meshport.wire.call.CallValues;
 import io.meshport.wire.mesh.MeshCborReader;
 import io.meshport.wire.mesh.MeshCborWriter;
-import io.meshport.wire.mesh.WireArray;
 
 /**
  * A connection to a Meshport host. Thread safe: any number of threads may send requests; each call

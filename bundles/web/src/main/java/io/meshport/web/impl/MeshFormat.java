@@ -17,6 +17,7 @@ import org.joml.primitives.AABBf;
 import io.meshport.mesh.Attribute;
 import io.meshport.mesh.AttributeStorage;
 import io.meshport.mesh.Mesh;
+import io.meshport.wire.WireArray;
 
 /**
  * The page's geometry format: a small header, then the mesh's arrays as they are stored, as
@@ -138,29 +139,10 @@ final class MeshFormat {
     /** Writes the header and the blocks. */
     void writeTo(OutputStream out) throws IOException {
         out.write(header);
-        ByteBuffer chunk = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] chunk = new byte[4 * CHUNK];
         for (Block b : blocks) {
-            if (b.floats()) {
-                FloatBuffer src = ((FloatBuffer) b.data()).duplicate();
-                FloatBuffer dst = chunk.asFloatBuffer();
-                while (src.hasRemaining()) {
-                    int n = Math.min(CHUNK, src.remaining());
-                    dst.clear();
-                    dst.put(src.slice(src.position(), n));
-                    src.position(src.position() + n);
-                    out.write(chunk.array(), 0, 4 * n);
-                }
-            } else {
-                IntBuffer src = ((IntBuffer) b.data()).duplicate();
-                IntBuffer dst = chunk.asIntBuffer();
-                while (src.hasRemaining()) {
-                    int n = Math.min(CHUNK, src.remaining());
-                    dst.clear();
-                    dst.put(src.slice(src.position(), n));
-                    src.position(src.position() + n);
-                    out.write(chunk.array(), 0, 4 * n);
-                }
-            }
+            WireArray values = b.floats() ? WireArray.of((FloatBuffer) b.data()) : WireArray.of((IntBuffer) b.data());
+            values.writeTo(out, chunk);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.meshport.wire.mesh;
 
 import io.meshport.wire.Cbor;
 import io.meshport.wire.CborWriter;
+import io.meshport.wire.WireArray;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;

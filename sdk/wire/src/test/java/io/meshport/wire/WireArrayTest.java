@@ -1,4 +1,4 @@
-package io.meshport.wire.mesh;
+package io.meshport.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.meshport.mesh.Mesh;
+import io.meshport.wire.mesh.MeshCborReader;
+import io.meshport.wire.mesh.MeshCborWriter;
 
 /** A typed array converted while it is written gives exactly the bytes of converting it at once. */
 class WireArrayTest {

@@ -1,4 +1,4 @@
-package io.meshport.wire.mesh;
+package io.meshport.wire;
 
 import java.io.IOException;
 import java.io.OutputStream;
