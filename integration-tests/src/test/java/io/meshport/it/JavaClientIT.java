@@ -170,6 +170,35 @@ public class JavaClientIT extends HostTestBase {
     }
 
     @Test
+    public void pipelinedPositionUpdatesEachArriveWithTheirOwnPositions() throws Exception {
+        // Large enough that the client converts later updates into the arrays of answered ones.
+        try (MeshportClient c = connect()) {
+            Mesh m = Meshes.random(30_000, 100, 6);
+            long v = c.put("upd/stream", m).version();
+            float[] moved = new float[3 * 30_000];
+            List<CompletableFuture<PutResult>> sent = new ArrayList<>();
+            for (int k = 1; k <= 24; k++) {
+                java.util.Arrays.fill(moved, k);
+                sent.add(c.updatePositionsAsync("upd/stream", v + k - 1, moved)); // the caller's array changes at once
+                if (k % 4 == 0) {
+                    sent.get(k - 3).get(10, TimeUnit.SECONDS); // let some be answered meanwhile
+                }
+            }
+            for (int k = 1; k <= 24; k++) {
+                assertEquals(v + k, sent.get(k - 1).get(10, TimeUnit.SECONDS).version());
+                if (k == 12) {
+                    float[] mid = c.getMesh("upd/stream").mesh().positions(new float[3 * 30_000]);
+                    assertTrue("at least the first 12 applied", mid[0] >= 12f);
+                }
+            }
+            float[] back = c.getMesh("upd/stream").mesh().positions(new float[3 * 30_000]);
+            for (int i = 0; i < back.length; i++) {
+                assertEquals("coordinate " + i, 24f, back[i], 0f);
+            }
+        }
+    }
+
+    @Test
     public void aClosedClientFailsClearly() {
         MeshportClient c = connect();
         c.close();

@@ -80,6 +80,7 @@ public final class MeshportClient implements AutoCloseable {
     /** Tags this client's writes, so that the host applies a resent write once: {@code clientTag:requestId}. */
     private final String clientTag = java.util.UUID.randomUUID().toString();
     private final Map<Long, Pending<?>> pending = new ConcurrentHashMap<>();
+    private final SpareArrays spareArrays = new SpareArrays();
     private final Map<Long, WatchState> watchers = new ConcurrentHashMap<>();
     private final ExecutorService events;
     private volatile Link link;
@@ -93,11 +94,13 @@ public final class MeshportClient implements AutoCloseable {
         final ResultParser<T> parser;
         final String op;
         final Object[] frame; // ByteBuffers and WireArrays
+        final byte[] reusable; // an array of the frame that the next positions update may fill once this is answered
 
-        Pending(String op, ResultParser<T> parser, Object[] frame) {
+        Pending(String op, ResultParser<T> parser, Object[] frame, byte[] reusable) {
             this.op = op;
             this.parser = parser;
             this.frame = frame;
+            this.reusable = reusable;
         }
     }
 
@@ -388,7 +391,11 @@ public final class MeshportClient implements AutoCloseable {
      * @return the result, later
      */
     public CompletableFuture<PutResult> updatePositionsAsync(String key, long base, float[] positions) {
-        return putParts(key, "mesh", MeshCborWriter.encodePositionsUpdate(base, FloatBuffer.wrap(positions)), -1);
+        // Converted now, so the caller may change its array at once; into an array that an answered
+        // update of the same size gave back, so that streaming does not allocate a new one each time.
+        List<ByteBuffer> parts = MeshCborWriter.encodePositionsUpdate(base, FloatBuffer.wrap(positions),
+                spareArrays.take(4 * positions.length));
+        return putParts(key, "mesh", parts, -1, parts.get(parts.size() - 1).array());
     }
 
     /**
@@ -430,6 +437,10 @@ public final class MeshportClient implements AutoCloseable {
     }
 
     private CompletableFuture<PutResult> putParts(String key, String codec, List<?> body, long ifVersion) {
+        return putParts(key, codec, body, ifVersion, null);
+    }
+
+    private CompletableFuture<PutResult> putParts(String key, String codec, List<?> body, long ifVersion, byte[] reusable) {
         long id = ids.incrementAndGet();
         CborWriter w = new CborWriter(128 + key.length());
         w.mapHeader(ifVersion >= 0 ? 7 : 6).text("op").text("put").text("id").uint(id).text("key").text(key)
@@ -442,7 +453,7 @@ public final class MeshportClient implements AutoCloseable {
             Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
             return new PutResult((String) r.get("key"), ((Number) r.get("version")).longValue(), (String) r.get("kind"),
                     stringKeys(r.get("summary")));
-        });
+        }, reusable);
     }
 
     @SuppressWarnings("unchecked")
@@ -698,6 +709,11 @@ public final class MeshportClient implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<?> tail, ResultParser<T> parser) {
+        return send(id, op, envelope, tail, parser, null);
+    }
+
+    private <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<?> tail, ResultParser<T> parser,
+            byte[] reusable) {
         Object[] frame;
         try {
             frame = frame(envelope, tail);
@@ -706,7 +722,7 @@ public final class MeshportClient implements AutoCloseable {
             f.completeExceptionally(e);
             return f;
         }
-        Pending<T> p = new Pending<>(op, parser, frame);
+        Pending<T> p = new Pending<>(op, parser, frame, reusable);
         long length = length(frame) - 4;
         HostInfo host = hostInfo;
         if (host != null && length > host.maxFrameBytes()) {
@@ -791,6 +807,10 @@ public final class MeshportClient implements AutoCloseable {
         Pending<?> p = pending.remove(m.uint("id", true, 0));
         if (p == null) {
             return null; // a reply nobody waits for any more
+        }
+        if (p.reusable != null) {
+            // Answered, so the host has read the whole frame: it was written and will not be resent.
+            spareArrays.give(p.reusable);
         }
         if (ok) {
             complete(p, frame, m);

@@ -71,7 +71,16 @@ public final class WireArray {
 
     /** @return the bytes as one little-endian buffer (for callers that need them all at once) */
     public ByteBuffer toByteBuffer() {
-        ByteBuffer data = ByteBuffer.allocate((int) byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+        return toByteBuffer(null);
+    }
+
+    /**
+     * @param reuse an array to fill when it has exactly {@link #byteLength()} bytes, else null
+     * @return the bytes as one little-endian buffer over {@code reuse}, or over a new array
+     */
+    public ByteBuffer toByteBuffer(byte[] reuse) {
+        ByteBuffer data = (reuse != null && reuse.length == byteLength() ? ByteBuffer.wrap(reuse)
+                : ByteBuffer.allocate((int) byteLength())).order(ByteOrder.LITTLE_ENDIAN);
         if (source instanceof FloatBuffer) {
             data.asFloatBuffer().put(((FloatBuffer) source).duplicate());
         } else {

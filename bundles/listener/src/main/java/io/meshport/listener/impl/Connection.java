@@ -101,7 +101,7 @@ final class Connection {
         this.transport = transport;
         this.remote = remote;
         this.server = server;
-        this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.budget);
+        this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.budget, server.frames);
         this.connectedAt = System.currentTimeMillis();
         this.lastActivity = connectedAt;
     }
@@ -293,7 +293,9 @@ final class Connection {
 
     private void finished(Object item) {
         if (item instanceof byte[]) {
-            server.releaseBudget(((byte[]) item).length);
+            byte[] frame = (byte[]) item;
+            server.releaseBudget(frame.length);
+            server.frames.give(frame); // answered: neither the handler nor a codec holds it any more
         }
         int p = pending.decrementAndGet();
         if (p == server.limits.maxPendingRequests - 1 || p == 0) {

@@ -41,6 +41,7 @@ final class FrameDecoder {
 
     private final long maxFrameBytes;
     private final InFlightBudget budget;
+    private final FramePool pool;
     private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES).flip(); // read mode: unconsumed bytes
     private State state = State.HEADER;
     private long length;
@@ -50,9 +51,10 @@ final class FrameDecoder {
     private long rejected;
     private long heldBytes; // budget taken for the frame being read
 
-    FrameDecoder(long maxFrameBytes, InFlightBudget budget) {
+    FrameDecoder(long maxFrameBytes, InFlightBudget budget, FramePool pool) {
         this.maxFrameBytes = maxFrameBytes;
         this.budget = budget;
+        this.pool = pool;
     }
 
     /**
@@ -85,7 +87,10 @@ final class FrameDecoder {
                         return Event.WAIT_BUDGET;
                     }
                     heldBytes = length;
-                    body = new byte[(int) length];
+                    body = pool.take((int) length);
+                    if (body == null) {
+                        body = new byte[(int) length];
+                    }
                     filled = 0;
                     state = State.BODY;
                     continue;

@@ -42,6 +42,7 @@ final class SocketServer {
     final CallDispatcher calls;
     final Log log;
     final InFlightBudget budget;
+    final FramePool frames = new FramePool();
     final RequestHandler handler;
     final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024); // selector thread: input being discarded
     private final Supplier<SessionStore> store;
@@ -252,6 +253,7 @@ final class SocketServer {
                     for (Connection c : connections.values()) {
                         c.checkTimeouts(now);
                     }
+                    frames.trim();
                 }
             }
         } catch (IOException | java.nio.channels.ClosedSelectorException e) {

@@ -172,6 +172,47 @@ class StoreOpsTest extends HostTestBase {
     }
 
     @Test
+    void largeFramesOfOneLengthSentBackToBackEachKeepTheirOwnBytes() throws Exception {
+        // The listener reuses a handled large frame's array for the next frame of the same length:
+        // every stored value must still be exactly what its own frame carried.
+        RawClient c = client();
+        int n = 300_000; // bytes per body, well above the size from which frames are reused
+        int rounds = 6;
+        long firstId = nextId + 1;
+        for (int r = 0; r < rounds; r++) {
+            byte[] body = new byte[n];
+            java.util.Arrays.fill(body, (byte) r);
+            body[r] = (byte) 0x7f;
+            c.msg("op", "put", "key", "same/" + (r % 2), "codec", "bytes", "body", body, "id", ++nextId); // pipelined
+        }
+        for (int r = 0; r < rounds; r++) {
+            Expect.ok(c.reply(firstId + r), firstId + r);
+        }
+        assertTrue(host.server.frames.heldBytes() > 0, "handled frames were kept for reuse");
+        for (int k = 0; k < 2; k++) {
+            byte[] got = (byte[]) ok(c, "op", "get", "key", "same/" + k).get("body");
+            int r = rounds - 2 + k; // the last round that wrote this key
+            byte[] want = new byte[n];
+            java.util.Arrays.fill(want, (byte) r);
+            want[r] = (byte) 0x7f;
+            assertArrayEquals(want, got, "same/" + k);
+        }
+        float[] pos = new float[3 * 40_000];
+        long version = 0;
+        for (int r = 0; r < rounds; r++) {
+            java.util.Arrays.fill(pos, r + 0.5f);
+            Map<?, ?> put = version == 0
+                    ? ok(c, "op", "put", "key", "same/mesh", "codec", "mesh", "body", Map.of("positions", new CborTagged(85, leF(pos))))
+                    : ok(c, "op", "put", "key", "same/mesh", "codec", "mesh", "body",
+                            Map.of("base", version, "positions", new CborTagged(85, leF(pos))));
+            version = (Long) put.get("version");
+            Map<?, ?> got = (Map<?, ?>) ok(c, "op", "get", "key", "same/mesh").get("body");
+            byte[] stored = (byte[]) ((CborTagged) got.get("positions")).value();
+            assertArrayEquals(leF(pos), stored, "positions of round " + r);
+        }
+    }
+
+    @Test
     void theCborCodecStoresTheItemAsItCame() throws Exception {
         RawClient c = client();
         Map<String, Object> value = new LinkedHashMap<>();

@@ -135,13 +135,26 @@ public final class MeshCborWriter {
      * @return buffers holding exactly one CBOR map
      */
     public static List<ByteBuffer> encodePositionsUpdate(long base, FloatBuffer positions) {
+        return encodePositionsUpdate(base, positions, null);
+    }
+
+    /**
+     * Encodes an update of positions only, converting them into an array of the caller's.
+     *
+     * @param base the version of the mesh being updated
+     * @param positions {@code x y z} per point
+     * @param reuse an array of exactly {@code 4 * positions.remaining()} bytes to convert them into (its
+     *        contents are overwritten), or null for a new one
+     * @return buffers holding exactly one CBOR map; the last holds the positions, over an array
+     */
+    public static List<ByteBuffer> encodePositionsUpdate(long base, FloatBuffer positions, byte[] reuse) {
         List<ByteBuffer> out = new ArrayList<>(3);
         CborWriter w = new CborWriter(64);
         w.mapHeader(2).text("base").uint(base).text("positions");
         int n = positions.remaining();
         w.tag(TypedArray.TAG_FLOAT32_LE).header(Cbor.MAJOR_BYTES, 4L * n);
         out.add(w.toByteBuffer());
-        out.add(WireArray.of(positions).toByteBuffer()); // converted now: the caller may reuse its array
+        out.add(WireArray.of(positions).toByteBuffer(reuse)); // converted now: the caller may reuse its array
         return out;
     }
 
