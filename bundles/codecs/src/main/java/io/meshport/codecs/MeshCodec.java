@@ -22,7 +22,7 @@ import io.meshport.wire.mesh.MeshCborWriter;
  * The {@code mesh} codec: decodes through the mesh builder's {@link MeshReader} service and encodes
  * meshes as the map of PROTOCOL.md section 6 with little-endian typed arrays.
  */
-@Component(service = PayloadCodec.class)
+@Component(service = PayloadCodec.class, property = PayloadCodec.PROGRESSIVE + ":Boolean=true")
 @CodecId("mesh")
 public final class MeshCodec implements PayloadCodec {
     private final MeshReader reader;
@@ -35,7 +35,7 @@ public final class MeshCodec implements PayloadCodec {
 
     @Override
     public SessionValue decode(Payload payload, DecodeContext context) {
-        Mesh mesh = reader.read(payload.array(), payload.offset(), payload.length(), base -> {
+        MeshReader.BaseResolver resolver = base -> {
             SessionEntry current = context.current().orElse(null);
             long at = current == null ? 0 : current.version();
             if (at != base) {
@@ -49,7 +49,12 @@ public final class MeshCodec implements PayloadCodec {
             // Decoded from this version: the write must find the key still there.
             context.requireVersion(base);
             return (Mesh) current.value().value();
-        });
+        };
+        // A large mesh may be handed over while it arrives (this codec is PROGRESSIVE): the reader
+        // copies its arrays as they come.
+        Mesh mesh = payload.isArriving()
+                ? reader.read(payload.array(), payload.offset(), payload.length(), resolver, payload::awaitArrived)
+                : reader.read(payload.array(), payload.offset(), payload.length(), resolver);
         return SessionValue.ofMesh(mesh);
     }
 

@@ -19,4 +19,9 @@ public final class MeshReaderService implements MeshReader {
     public Mesh read(byte[] data, int offset, int length, BaseResolver base) {
         return reader.read(data, offset, length, base);
     }
+
+    @Override
+    public Mesh read(byte[] data, int offset, int length, BaseResolver base, java.util.function.IntConsumer arrived) {
+        return reader.read(data, offset, length, base, arrived);
+    }
 }

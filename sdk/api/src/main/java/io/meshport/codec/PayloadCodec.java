@@ -21,6 +21,17 @@ public interface PayloadCodec {
     String ID = "meshport.codec.id";
 
     /**
+     * A service property: {@code true} (a Boolean or the text {@code "true"}) says this codec may be
+     * handed large payloads while they arrive ({@link Payload#isArriving()}) and calls
+     * {@link Payload#awaitArrived(int)} before reading any byte it has not awaited, so that its decoding
+     * overlaps the transfer. The host may still hand it whole payloads, and for a request whose decode
+     * it cannot use (a resent put, a conflict found first) it may decode once more or not at all.
+     *
+     * @since 1.1
+     */
+    String PROGRESSIVE = "meshport.codec.progressive";
+
+    /**
      * Decodes a payload.
      *
      * @param payload the bytes to decode

@@ -377,15 +377,34 @@ public final class Mesh {
          * @since 1.1
          */
         public Builder copyPositions(FloatBuffer xyz) {
+            return copyPositions(xyz, null);
+        }
+
+        /**
+         * Copies positions as {@link #copyPositions(FloatBuffer)} does, from a buffer whose values may
+         * still be arriving (a payload being received): block by block, each once {@code ready} says
+         * it is there, so that the copy and its checks overlap the transfer.
+         *
+         * @param xyz the positions, from its position to its limit; the buffer's position is moved to
+         *        its limit
+         * @param ready {@code accept(k)} returns once the first {@code k} values from the buffer's
+         *        position can be read (what it throws propagates); null when they all can
+         * @return this
+         * @since 1.2
+         */
+        public Builder copyPositions(FloatBuffer xyz, java.util.function.IntConsumer ready) {
             int n = xyz.remaining();
             float[] out = new float[n];
             float[] acc = null;
             if (n % 3 == 0) {
                 int base = xyz.position();
                 float[][] halves = {newBounds(), newBounds()};
-                inHalves(n, 3, (start, end, half) -> {
+                inHalves(n, 3, ready != null, (start, end, half) -> {
                     for (int from = start; from < end; from += COPY_BLOCK) {
                         int to = Math.min(end, from + COPY_BLOCK);
+                        if (ready != null) {
+                            ready.accept(to);
+                        }
                         xyz.get(base + from, out, from, to - from);
                         accumulate(out, from, to, halves[half]);
                     }
@@ -399,6 +418,9 @@ public final class Mesh {
                 }
                 acc[6] += b[6]; // NaN when either half held a value that is not finite
             } else {
+                if (ready != null) {
+                    ready.accept(n);
+                }
                 xyz.get(out); // build() reports the length
             }
             this.positions = out;
@@ -420,16 +442,34 @@ public final class Mesh {
          * @since 1.1
          */
         public Builder copyIndices(IntBuffer vertexList) {
+            return copyIndices(vertexList, null);
+        }
+
+        /**
+         * Copies the vertex list as {@link #copyIndices(IntBuffer)} does, from a buffer whose values may
+         * still be arriving: block by block, each once {@code ready} says it is there.
+         *
+         * @param vertexList the point of each vertex, from its position to its limit; the buffer's
+         *        position is moved to its limit
+         * @param ready {@code accept(k)} returns once the first {@code k} values from the buffer's
+         *        position can be read (what it throws propagates); null when they all can
+         * @return this
+         * @since 1.2
+         */
+        public Builder copyIndices(IntBuffer vertexList, java.util.function.IntConsumer ready) {
             int n = vertexList.remaining();
             int[] out = new int[n];
             int points = positions == null || positions.length % 3 != 0 ? -1 : positions.length / 3;
             int last = points - 1;
             int base = vertexList.position();
             int[] badHalves = new int[2];
-            inHalves(n, 1, (start, end, half) -> {
+            inHalves(n, 1, ready != null, (start, end, half) -> {
                 int bad = 0;
                 for (int from = start; from < end; from += COPY_BLOCK) {
                     int to = Math.min(end, from + COPY_BLOCK);
+                    if (ready != null) {
+                        ready.accept(to);
+                    }
                     vertexList.get(base + from, out, from, to - from);
                     for (int i = from; i < to; i++) {
                         int v = out[i];
@@ -587,8 +627,9 @@ public final class Mesh {
          * million points is memory work that two cores do faster than one. The caller never waits for
          * a half that has not started: it then does it itself, so a busy pool costs nothing.
          */
-        private static void inHalves(int n, int align, HalfWork work) {
-            if (n < PARALLEL_MIN || Runtime.getRuntime().availableProcessors() < 2) {
+        private static void inHalves(int n, int align, boolean inOrder, HalfWork work) {
+            // In order when the values arrive in order: a second thread would only wait for its half.
+            if (inOrder || n < PARALLEL_MIN || Runtime.getRuntime().availableProcessors() < 2) {
                 work.run(0, n, 0);
                 work.run(n, n, 1);
                 return;

@@ -40,4 +40,23 @@ public interface MeshReader {
      *         {@code base} throws
      */
     Mesh read(byte[] data, int offset, int length, BaseResolver base);
+
+    /**
+     * Reads a mesh payload whose bytes may still be arriving, copying its arrays as they come.
+     *
+     * @param data the buffer, being filled from its start
+     * @param offset where the payload starts
+     * @param length its length
+     * @param base resolves {@code base}
+     * @param arrived {@code accept(index)} returns once every byte of {@code data} before {@code index}
+     *        has arrived (see {@link io.meshport.codec.Payload#awaitArrived(int)})
+     * @return the mesh
+     * @throws MeshportException as {@link #read(byte[], int, int, BaseResolver)}, or what
+     *         {@code arrived} throws
+     * @since 1.2
+     */
+    default Mesh read(byte[] data, int offset, int length, BaseResolver base, java.util.function.IntConsumer arrived) {
+        arrived.accept(offset + length);
+        return read(data, offset, length, base);
+    }
 }

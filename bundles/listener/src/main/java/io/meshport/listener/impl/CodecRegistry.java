@@ -14,6 +14,7 @@ import io.meshport.support.RankedServices;
 final class CodecRegistry {
     private final Log log;
     private final RankedServices<PayloadCodec> codecs;
+    private final java.util.Set<Long> progressive = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CodecRegistry(Log log) {
         this.log = log;
@@ -28,15 +29,33 @@ final class CodecRegistry {
      * @param codec the codec
      */
     void add(long serviceId, String codecId, int ranking, String owner, PayloadCodec codec) {
+        add(serviceId, codecId, ranking, owner, codec, false);
+    }
+
+    /** @param decodesProgressively its {@value PayloadCodec#PROGRESSIVE} property is true */
+    void add(long serviceId, String codecId, int ranking, String owner, PayloadCodec codec, boolean decodesProgressively) {
         if (codecId == null || codecId.isEmpty()) {
             log.warn("a codec service from " + owner + " has no " + PayloadCodec.ID + " property; it is ignored", null);
             return;
+        }
+        if (decodesProgressively) {
+            progressive.add(serviceId);
         }
         codecs.add(new RankedServices.Entry<>(serviceId, codecId, ranking, owner, codec));
     }
 
     void remove(long serviceId) {
         codecs.remove(serviceId);
+        progressive.remove(serviceId);
+    }
+
+    /**
+     * @param codecId a codec id
+     * @return the codec serving it now if it decodes payloads while they arrive, else null
+     */
+    PayloadCodec progressive(String codecId) {
+        RankedServices.Entry<PayloadCodec> e = codecs.get(codecId);
+        return e != null && progressive.contains(e.serviceId()) ? e.value() : null;
     }
 
     /**

@@ -93,6 +93,7 @@ final class Connection {
     volatile long lastActivity;
     volatile boolean stopping;
     private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
+    private volatile ArrivingFrame arriving; // a large frame decoded while it arrives, until it is handled
     private final AtomicLong nextWatch = new AtomicLong();
 
     Connection(long id, SocketChannel channel, Transport transport, String remote, SocketServer server) {
@@ -102,6 +103,7 @@ final class Connection {
         this.remote = remote;
         this.server = server;
         this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.budget, server.frames);
+        this.decoder.largeBodies = this::largeBodyStarted;
         this.connectedAt = System.currentTimeMillis();
         this.lastActivity = connectedAt;
     }
@@ -158,6 +160,32 @@ final class Connection {
         } catch (IOException e) {
             close("read failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Selector thread: a frame of {@link PreDecoder#MIN_FRAME_BYTES} or more has begun to arrive. Its
+     * decode starts at once if it will be the next request handled (nothing else pending) and the
+     * connection may write (authenticated, or no token needed).
+     *
+     * @return the frame to tell about the bytes that arrive, or null
+     */
+    private ArrivingFrame largeBodyStarted(byte[] body) {
+        if (state != State.OPEN || discarding || stopping || pending.get() != 0 || arriving != null
+                || (server.limits.tokenRequired() && !authenticated)) {
+            return null;
+        }
+        ArrivingFrame a = server.preDecoder.start(body);
+        arriving = a;
+        return a;
+    }
+
+    /**
+     * @param frame a frame being handled
+     * @return its decode begun while it arrived, or null
+     */
+    ArrivingFrame arrivingFor(byte[] frame) {
+        ArrivingFrame a = arriving;
+        return a != null && a.frame == frame ? a : null;
     }
 
     private void trackFrameStart() {
@@ -295,7 +323,13 @@ final class Connection {
         if (item instanceof byte[]) {
             byte[] frame = (byte[]) item;
             server.releaseBudget(frame.length);
-            server.frames.give(frame); // answered: neither the handler nor a codec holds it any more
+            ArrivingFrame a = arrivingFor(frame);
+            if (a != null) {
+                arriving = null;
+                a.abandon(); // its decode, if still running, reads this array: it is not reused
+            } else {
+                server.frames.give(frame); // answered: neither the handler nor a codec holds it any more
+            }
         }
         int p = pending.decrementAndGet();
         if (p == server.limits.maxPendingRequests - 1 || p == 0) {
@@ -594,6 +628,10 @@ final class Connection {
             // closing anyway
         }
         decoder.release();
+        ArrivingFrame a = arriving;
+        if (a != null) {
+            a.abandon();
+        }
         for (Watch w : watches.values()) {
             w.subscription.close();
         }

@@ -50,6 +50,16 @@ final class FrameDecoder {
     private byte[] ready;
     private long rejected;
     private long heldBytes; // budget taken for the frame being read
+    /** Told when a large frame's body begins to arrive; may decode it meanwhile (see {@link PreDecoder}). */
+    LargeBodies largeBodies;
+    private ArrivingFrame arriving; // the frame being read, when its decode has begun
+
+    /** Hears of large frames as they begin. */
+    @FunctionalInterface
+    interface LargeBodies {
+        /** @return the frame to tell of the bytes that arrive, or null */
+        ArrivingFrame started(byte[] body);
+    }
 
     FrameDecoder(long maxFrameBytes, InFlightBudget budget, FramePool pool) {
         this.maxFrameBytes = maxFrameBytes;
@@ -93,12 +103,19 @@ final class FrameDecoder {
                     }
                     filled = 0;
                     state = State.BODY;
+                    if (length >= PreDecoder.MIN_FRAME_BYTES && largeBodies != null) {
+                        arriving = largeBodies.started(body);
+                    }
                     continue;
                 default: { // BODY
                     int take = (int) Math.min(in.remaining(), length - filled);
                     in.get(body, filled, take);
                     filled += take;
+                    if (arriving != null) {
+                        arriving.arrived(filled);
+                    }
                     if (filled == length) {
+                        arriving = null;
                         ready = body;
                         body = null;
                         heldBytes = 0; // now owned by whoever takes the frame
@@ -119,6 +136,9 @@ final class FrameDecoder {
                         }
                         filled += n;
                         readThisCall += n;
+                        if (arriving != null) {
+                            arriving.arrived(filled);
+                        }
                         continue;
                     }
                     break;
@@ -173,5 +193,6 @@ final class FrameDecoder {
             heldBytes = 0;
         }
         body = null;
+        arriving = null; // the connection abandons it
     }
 }

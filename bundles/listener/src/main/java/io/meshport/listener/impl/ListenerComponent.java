@@ -60,7 +60,9 @@ public final class ListenerComponent implements ListenerStatus {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
         Object id = ref.getProperty(PayloadCodec.ID);
-        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), id instanceof String ? (String) id : null, ranking(ref), owner(ref), codec);
+        Object progressive = ref.getProperty(PayloadCodec.PROGRESSIVE);
+        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), id instanceof String ? (String) id : null, ranking(ref), owner(ref), codec,
+                Boolean.TRUE.equals(progressive) || "true".equals(progressive));
     }
 
     void updatedCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {

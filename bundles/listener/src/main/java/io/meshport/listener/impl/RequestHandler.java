@@ -219,7 +219,7 @@ final class RequestHandler {
                 server.log.info("[" + c.describe() + "] " + r.text);
                 return null;
             case "put":
-                return put(store, r, m);
+                return put(c, store, r, m);
             case "get":
                 return get(c, id, store, r);
             case "delete": {
@@ -295,7 +295,7 @@ final class RequestHandler {
         return res;
     }
 
-    private Object put(SessionStore store, Request r, CborMessage m) {
+    private Object put(Connection c, SessionStore store, Request r, CborMessage m) {
         checkKey(r.key);
         Optional<SessionWrite> done = store.recall(r.requestToken);
         if (done.isPresent()) {
@@ -313,9 +313,21 @@ final class RequestHandler {
         }
         Payload payload = payload(m.buffer(), r.bodyStart, r.bodyEnd);
         Context ctx = new Context(r.key, current, store);
-        SessionValue value;
+        SessionValue value = null;
+        ArrivingFrame arriving = c.arrivingFor(m.buffer());
+        if (arriving != null) {
+            // Decoded while it arrived: the same codec on the same payload gives the same value.
+            PreDecoder.Decoded early = server.preDecoder.await(arriving);
+            if (early != null && early.decodes(codec, payload)) {
+                value = early.value; 
+                ctx.required = early.requiredVersion;
+                server.preDecoder.used.incrementAndGet();
+            }
+        }
         try {
-            value = codec.decode(payload, ctx);
+            if (value == null) {
+                value = codec.decode(payload, ctx);
+            }
         } catch (MeshportException | OutOfMemoryError e) {
             throw e;
         } catch (RuntimeException e) {
@@ -423,7 +435,7 @@ final class RequestHandler {
     }
 
     /** What a codec learns about the put it decodes for. */
-    private static final class Context implements DecodeContext {
+    static final class Context implements DecodeContext {
         private final String key;
         private final Optional<SessionEntry> current;
         private final SessionStore store;

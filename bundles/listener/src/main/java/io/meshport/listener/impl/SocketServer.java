@@ -43,6 +43,7 @@ final class SocketServer {
     final Log log;
     final InFlightBudget budget;
     final FramePool frames = new FramePool();
+    final PreDecoder preDecoder = new PreDecoder(this);
     final RequestHandler handler;
     final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024); // selector thread: input being discarded
     private final Supplier<SessionStore> store;
@@ -389,6 +390,7 @@ final class SocketServer {
             Thread.currentThread().interrupt();
         }
         workers.shutdown();
+        preDecoder.stop();
         try {
             if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
                 workers.shutdownNow();

@@ -25,7 +25,7 @@ final class TestHost implements AutoCloseable {
         store = new SessionStoreImpl(storeBudget, System::currentTimeMillis);
         codecs = new CodecRegistry(Log.STDERR);
         AtomicLong sid = new AtomicLong();
-        codecs.add(sid.incrementAndGet(), "mesh", 0, "test", new MeshCodec(new MeshReaderService()));
+        codecs.add(sid.incrementAndGet(), "mesh", 0, "test", new MeshCodec(new MeshReaderService()), true); // progressive, as its component says
         codecs.add(sid.incrementAndGet(), "cbor", 0, "test", new CborCodec());
         codecs.add(sid.incrementAndGet(), "bytes", 0, "test", new BytesCodec());
         exports = new ExportRegistry(Log.STDERR);

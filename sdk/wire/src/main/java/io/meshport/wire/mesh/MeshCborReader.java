@@ -14,6 +14,7 @@ import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -45,6 +46,11 @@ import io.meshport.protocol.MeshportException;
  * parser over that field's value alone. Whenever the direct path meets something it does not handle,
  * or anything is wrong, the whole payload is read again the old way, so that results and errors are
  * exactly those of the streaming parser.
+ *
+ * <p>A payload still arriving ({@link #read(byte[], int, int, BaseResolver, IntConsumer)}) is read by
+ * the direct path as its bytes come: {@code base}, then typed {@code positions} and {@code indices} are
+ * copied and checked block by block as soon as each block is there, so that a large mesh is decoded by
+ * the time its last byte arrives. Any other field waits for the whole payload first.
  */
 public final class MeshCborReader implements MeshReader {
     private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
@@ -76,6 +82,46 @@ public final class MeshCborReader implements MeshReader {
         return direct != null ? direct : readStreaming(data, offset, length, base);
     }
 
+    @Override
+    public Mesh read(byte[] data, int offset, int length, BaseResolver base, IntConsumer arrived) {
+        Arrival arrival = new Arrival(arrived, offset + length);
+        Mesh direct = readDirect(data, offset, length, base, arrival);
+        arrival.all(); // whatever went wrong is read again from the whole payload
+        return direct != null ? direct : readStreaming(data, offset, length, base);
+    }
+
+    /** What has arrived of a payload still arriving. */
+    private static final class Arrival {
+        private final IntConsumer arrived;
+        private final int end;
+        private boolean all;
+
+        Arrival(IntConsumer arrived, int end) {
+            this.arrived = arrived;
+            this.end = end;
+        }
+
+        /** Waits for the bytes before {@code index} (capped at the payload's end). */
+        void upTo(int index) {
+            if (!all) {
+                arrived.accept(Math.min(index, end));
+            }
+        }
+
+        /** Waits for the whole payload. */
+        void all() {
+            if (!all) {
+                arrived.accept(end);
+                all = true;
+            }
+        }
+
+        /** @return a {@code ready} for the builder's copies of the 4-byte elements starting at {@code from} */
+        IntConsumer elementsFrom(int from) {
+            return all ? null : k -> arrived.accept(Math.min(from + 4 * k, end));
+        }
+    }
+
     /** The streaming parser's reading of the whole payload: the reference for results and errors. */
     Mesh readStreaming(byte[] data, int offset, int length, BaseResolver base) {
         try (CBORParser p = (CBORParser) factory.createParser(data, offset, length)) {
@@ -95,8 +141,19 @@ public final class MeshCborReader implements MeshReader {
      * @return the mesh, or null when the payload must be read by {@link #readStreaming}
      */
     Mesh readDirect(byte[] data, int offset, int length, BaseResolver base) {
+        return readDirect(data, offset, length, base, null);
+    }
+
+    /**
+     * @param arrival what has arrived, for a payload still arriving; null when it all has
+     * @return the mesh, or null when the payload must be read by {@link #readStreaming}
+     */
+    private Mesh readDirect(byte[] data, int offset, int length, BaseResolver base, Arrival arrival) {
         int end = offset + length;
         try {
+            if (arrival != null) {
+                arrival.upTo(offset + 9);
+            }
             if (length == 0 || Cbor.major(data, offset) != Cbor.MAJOR_MAP) {
                 return null;
             }
@@ -107,6 +164,9 @@ public final class MeshCborReader implements MeshReader {
             for (long i = 0; indefinite || i < declared; i++) {
                 if (p >= end) {
                     return null;
+                }
+                if (arrival != null) {
+                    awaitKeyAndValueHeader(data, p, end, arrival);
                 }
                 if (indefinite && (data[p] & 0xff) == 0xff) {
                     p++;
@@ -127,21 +187,46 @@ public final class MeshCborReader implements MeshReader {
                         // float32 arrays (what clients send) are copied and checked by the builder in one go
                         f.positionsView = fourByteTypedArray(data, vs, end, ve, 85, 81) ? view(data, vs, ve[0]).asFloatBuffer() : null;
                         if (f.positionsView == null) {
+                            all(arrival);
                             f.positions = directFloats(field, data, vs, end, true, ve);
+                        } else if (arrival != null && !copyPositionsArriving(f, base, arrival, ve[0])) {
+                            return null;
                         }
                         break;
                     case "indices":
                         f.indicesView = fourByteTypedArray(data, vs, end, ve, 70, 66, 78, 74) ? view(data, vs, ve[0]).asIntBuffer() : null;
                         if (f.indicesView == null) {
+                            all(arrival);
                             f.indices = directInts(field, data, vs, end, ve);
+                        } else if (arrival != null) {
+                            if (f.base >= 0) {
+                                return null; // not allowed with base: said by the reading of the whole payload
+                            }
+                            if (f.builder == null) {
+                                f.builder = Mesh.builder();
+                            }
+                            int from = ve[0] - 4 * f.indicesView.remaining();
+                            f.builder.copyIndices(f.indicesView, arrival.elementsFrom(from));
+                            f.indicesView = null;
+                            f.indicesCopied = true;
                         }
                         f.hasIndices = ve[0] >= 0;
                         break;
                     case "faceCounts":
+                        all(arrival);
                         f.faceCounts = directInts(field, data, vs, end, ve);
                         f.hasFaceCounts = ve[0] >= 0;
                         break;
+                    case "base":
+                        if (f.builder != null) {
+                            return null; // after the arrays: read from the whole payload
+                        }
+                        if (Cbor.major(data, vs) != Cbor.MAJOR_UINT) {
+                            all(arrival); // a uint is all header, and that has arrived; anything else may not have
+                        }
+                        break;
                     default:
+                        all(arrival);
                         break;
                 }
                 if (ve[0] < 0) {
@@ -163,6 +248,57 @@ public final class MeshCborReader implements MeshReader {
         } catch (IOException | CborFormatException | RuntimeException e) {
             return null; // the streaming parser says what is wrong, as it always has
         }
+    }
+
+    /**
+     * Waits for the key at {@code p} and the first 18 bytes of its value: a typed array's tag and byte
+     * string headers, or a whole uint.
+     */
+    private static void awaitKeyAndValueHeader(byte[] b, int p, int end, Arrival arrival) throws CborFormatException {
+        arrival.upTo(p + 9);
+        int keyEnd = p + 9;
+        if (Cbor.major(b, p) == Cbor.MAJOR_TEXT && !Cbor.isIndefinite(b, p)) {
+            long len = Cbor.argument(b, p, end);
+            if (len <= 256) {
+                keyEnd = p + Cbor.headerLength(b, p, end) + (int) len;
+            }
+        }
+        arrival.upTo(keyEnd + 18);
+    }
+
+    private static void all(Arrival arrival) {
+        if (arrival != null) {
+            arrival.all();
+        }
+    }
+
+    /**
+     * Copies typed positions of a payload still arriving, as they come, on a builder made now (on the
+     * base mesh, when {@code base} came before them).
+     *
+     * @param ve where the positions' bytes end
+     * @return false when the payload must be read whole instead
+     */
+    private static boolean copyPositionsArriving(Fields f, BaseResolver resolver, Arrival arrival, int ve) {
+        int count = f.positionsView.remaining();
+        if (f.base >= 0) {
+            if (f.hasIndices || f.hasFaceCounts) {
+                return false;
+            }
+            Mesh old = resolver.resolve(f.base);
+            if (count != 3 * old.pointCount()) {
+                return false;
+            }
+            f.builder = old.toBuilder();
+        } else if (f.builder == null) {
+            f.builder = Mesh.builder();
+        } else {
+            return false; // indices came first: they are checked once the positions are known, as always
+        }
+        f.builder.copyPositions(f.positionsView, arrival.elementsFrom(ve - 4 * count));
+        f.positionsView = null;
+        f.positionsCopied = true;
+        return true;
     }
 
     /** @return the key at {@code p} when it is a definite-length text string of ASCII characters, else null */
@@ -457,6 +593,10 @@ public final class MeshCborReader implements MeshReader {
         String name;
         byte[] meta;
         long base = -1;
+        // A payload still arriving: the builder its arrays were copied into as they came.
+        Mesh.Builder builder;
+        boolean positionsCopied;
+        boolean indicesCopied;
         final List<Attribute> attributes = new ArrayList<>();
         final List<String> seen = new ArrayList<>(8);
     }
@@ -469,14 +609,20 @@ public final class MeshCborReader implements MeshReader {
                 throw new InvalidMeshException((f.hasIndices ? "indices" : "faceCounts")
                         + " must be absent in an update with base (the base mesh's are reused)");
             }
-            Mesh old = resolver.resolve(f.base);
-            int count = f.positionsView != null ? f.positionsView.remaining() : f.positions != null ? f.positions.length : -1;
-            if (count >= 0 && count != 3 * old.pointCount()) {
-                throw new InvalidMeshException("positions has " + count / 3.0 + " points, but the base mesh (version "
-                        + f.base + ") has " + old.pointCount() + "; an update with base keeps the point count");
+            if (f.positionsCopied) {
+                builder = f.builder; // made on the base mesh when the positions came
+            } else {
+                Mesh old = resolver.resolve(f.base);
+                int count = f.positionsView != null ? f.positionsView.remaining() : f.positions != null ? f.positions.length : -1;
+                if (count >= 0 && count != 3 * old.pointCount()) {
+                    throw new InvalidMeshException("positions has " + count / 3.0 + " points, but the base mesh (version "
+                            + f.base + ") has " + old.pointCount() + "; an update with base keeps the point count");
+                }
+                builder = old.toBuilder();
             }
-            builder = old.toBuilder();
-            if (f.positionsView != null) {
+            if (f.positionsCopied) {
+                // copied as they arrived
+            } else if (f.positionsView != null) {
                 builder.copyPositions(f.positionsView);
             } else if (f.positions != null) {
                 builder.positions(f.positions);
@@ -488,13 +634,17 @@ public final class MeshCborReader implements MeshReader {
                 builder.meta(f.meta);
             }
         } else {
-            builder = Mesh.builder();
-            if (f.positionsView != null) {
+            builder = f.builder != null ? f.builder : Mesh.builder();
+            if (f.positionsCopied) {
+                // copied as they arrived
+            } else if (f.positionsView != null) {
                 builder.copyPositions(f.positionsView); // first, so that the indices are checked as they are copied
             } else {
                 builder.positions(f.positions);
             }
-            if (f.indicesView != null) {
+            if (f.indicesCopied) {
+                // copied as they arrived
+            } else if (f.indicesView != null) {
                 builder.copyIndices(f.indicesView);
             } else {
                 builder.indices(f.indices);

@@ -3,6 +3,7 @@ package io.meshport.wire.mesh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -230,6 +231,75 @@ class MeshCborReaderDirectPathTest {
         Object direct = outcome(() -> reader.read(framed, 3, payload.length, RESOLVER));
         Object streaming = outcome(() -> reader.readStreaming(framed, 3, payload.length, RESOLVER));
         assertEquals(streaming, direct, what);
+        Object arriving = outcome(() -> readArriving(framed, 3, payload.length, null, null));
+        assertEquals(streaming, arriving, what + ", read while it arrives");
+    }
+
+    /**
+     * Reads a payload as if its bytes were still arriving: the buffer holds garbage past what the reader
+     * has waited for, and is filled only as it waits, so reading a byte it did not wait for shows.
+     *
+     * @param stale what the buffer holds before (as a reused frame buffer holds an earlier frame), or
+     *        null for garbage
+     * @param waits receives each index waited for, or null
+     */
+    private Mesh readArriving(byte[] framed, int offset, int length, byte[] stale, List<Integer> waits) {
+        byte[] buf = new byte[framed.length];
+        java.util.Arrays.fill(buf, (byte) 0xa5);
+        if (stale != null) {
+            System.arraycopy(stale, 0, buf, 0, Math.min(stale.length, buf.length));
+        }
+        int[] filled = {0};
+        return reader.read(buf, offset, length, RESOLVER, index -> {
+            assertTrue(index <= offset + length, "waits for " + index + ", past the payload's end " + (offset + length));
+            if (waits != null) {
+                waits.add(index);
+            }
+            if (index > filled[0]) {
+                System.arraycopy(framed, filled[0], buf, filled[0], index - filled[0]);
+                filled[0] = index;
+            }
+        });
+    }
+
+    @Test
+    void aLargeMeshArrivingIsCopiedAsItComesNotAfterItsLastByte() {
+        int points = 100_000;
+        float[] xyz = new float[3 * points];
+        int[] tri = new int[3 * (points - 2)];
+        Random r = new Random(7);
+        for (int i = 0; i < xyz.length; i++) {
+            xyz[i] = r.nextFloat();
+        }
+        for (int i = 0; i < tri.length; i++) {
+            tri[i] = r.nextInt(points);
+        }
+        Mesh mesh = Mesh.builder().positions(xyz).indices(tri).name("a big mesh, with a name longer than a header")
+                .meta(new CborWriter().mapHeader(1).text("source").text("the scanner in the first room").toByteArray())
+                .build();
+        byte[] payload = MeshCborReaderTest.concat(MeshCborWriter.encode(mesh));
+        // The buffer held an earlier frame of the same shape: reading a byte before it arrived shows.
+        float[] otherXyz = xyz.clone();
+        java.util.Arrays.fill(otherXyz, 0.25f);
+        int[] otherTri = tri.clone();
+        java.util.Arrays.fill(otherTri, 1);
+        byte[] earlier = MeshCborReaderTest.concat(MeshCborWriter.encode(Mesh.builder().positions(otherXyz).indices(otherTri).name("an old mesh with a name longer than a header")
+                .meta(new CborWriter().mapHeader(1).text("source").text("the scanner in the other room").toByteArray()).build()));
+        assertEquals(payload.length, earlier.length);
+        List<Integer> waits = new ArrayList<>();
+        assertEquals(mesh, readArriving(payload, 0, payload.length, earlier, waits));
+        long partial = waits.stream().filter(i -> i < payload.length / 2).distinct().count();
+        assertTrue(partial > 10, "waited for the first half's bytes in " + partial + " steps: " + waits.subList(0, Math.min(20, waits.size())));
+
+        // An update with base, as a client streams it
+        List<Integer> updateWaits = new ArrayList<>();
+        Mesh small = BASE_MESH;
+        float[] moved = small.positions(new float[12]);
+        moved[0] = 9;
+        byte[] update = MeshCborReaderTest.concat(MeshCborWriter.encodePositionsUpdate(7, java.nio.FloatBuffer.wrap(moved)));
+        Mesh updated = readArriving(update, 0, update.length, null, updateWaits);
+        assertEquals(reader.read(update, 0, update.length, RESOLVER), updated);
+        assertEquals(9f, updated.positions().get(0));
     }
 
     @Test
