@@ -241,6 +241,9 @@ final class SwapBench implements Benchmark {
             s.put("medianGapMs", Stats.median(updateGaps));
             s.put("baselineGapMs", baselineGap);
             s.put("updateMedianMs", Stats.median(updateMillis));
+            // Each update's figures, in order: an outlier shows where it came, and how alone it is.
+            s.put("gapPerUpdateMs", join(updateGaps));
+            s.put("updateMsEach", join(updateMillis));
             s.put("threadsBefore", threadsBefore);
             s.put("threadsAfter", threadsAfter);
             s.put("fdsBefore", fdsBefore);
@@ -255,6 +258,7 @@ final class SwapBench implements Benchmark {
                     updates, clients, refused.get(), accepted.get(), puts, missing, checked, errors);
             c.say("  longest gap between acknowledged puts per update: max %.1f ms, median %.1f ms (no update: %.1f ms); an update"
                     + " takes %.1f ms (median)", Stats.max(updateGaps), Stats.median(updateGaps), baselineGap, Stats.median(updateMillis));
+            c.say("  gap per update, in order (ms): %s", join(updateGaps));
             c.say("  before the first update and after the last (host and the %d clients in this process): threads %d -> %d,"
                     + " open files %d -> %d, settled heap %.0f -> %.0f MB", clients, threadsBefore, threadsAfter, fdsBefore, fdsAfter,
                     heapBefore / 1e6, heapAfter / 1e6);
@@ -283,6 +287,14 @@ final class SwapBench implements Benchmark {
             }
         }
         throw new IllegalStateException("no bundle " + bsn + " in the host");
+    }
+
+    private static String join(double[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : values) {
+            sb.append(sb.length() == 0 ? "" : " ").append(Math.round(v));
+        }
+        return sb.toString();
     }
 
     /** @return the live threads of this process but the benchmark's own (streamers, knocker, gap watch) */

@@ -8,6 +8,10 @@ import org.osgi.service.log.Logger;
 public interface Log {
     void info(String message);
 
+    /** Detail that is usually not wanted (one line per client at a stop); dropped unless the log wants it. */
+    default void debug(String message) {
+    }
+
     void warn(String message, Throwable cause);
 
     void error(String message, Throwable cause);
@@ -44,6 +48,14 @@ public interface Log {
                 Logger l = logger.get();
                 if (l != null) {
                     l.info("{}", message);
+                }
+            }
+
+            @Override
+            public void debug(String message) {
+                Logger l = logger.get();
+                if (l != null && l.isDebugEnabled()) {
+                    l.debug("{}", message);
                 }
             }
 

@@ -524,18 +524,31 @@ final class Connection {
      * @param why for the log
      */
     void closeAfter(ByteBuffer[] lastFrame, String why) {
+        closeAfter(lastFrame, why, true);
+    }
+
+    /**
+     * @param logged false when the caller reports the closing of many connections in one line (a stop)
+     * @return true when this connection was open and is now closing
+     */
+    boolean closeAfter(ByteBuffer[] lastFrame, String why, boolean logged) {
         if (state != State.OPEN) {
-            return;
+            return false;
         }
         send(lastFrame);
         state = State.CLOSING;
-        server.log.info("closing " + describe() + ": " + why);
+        if (logged) {
+            server.log.info("closing " + describe() + ": " + why);
+        } else {
+            server.log.debug("closing " + describe() + ": " + why);
+        }
         server.post(() -> {
             discarding = true;
             closingDeadline = System.currentTimeMillis() + LINGER_MS;
             updateInterest();
             checkFinished();
         });
+        return true;
     }
 
     /** Selector thread: close when there is nothing more to do. */
