@@ -192,6 +192,11 @@ public final class EmbeddedHost implements AutoCloseable {
         // The resolver resolves in the calling thread: its thread pool's hand-offs showed up in every
         // bundle update (a few ms of the hot-swap gap on two cores) and bring nothing at this size.
         cfg.put("felix.resolver.parallelism", "1");
+        // SCR asks SAXParserFactory for a parser for each bundle's component descriptions, which
+        // without this property searches every jar of the class path for a provider each time (part of
+        // every bundle update); the JDK's own parser is the one it finds anyway.
+        System.getProperties().putIfAbsent("javax.xml.parsers.SAXParserFactory",
+                "com.sun.org.apache.xerces.internal.jaxp.SAXParserFactoryImpl");
         // Jetty and Felix HTTP log through SLF4J, to slf4j-simple: warnings and errors only.
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         SPIFLY_LOG.setLevel(java.util.logging.Level.WARNING);

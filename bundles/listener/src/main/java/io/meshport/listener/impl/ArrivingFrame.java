@@ -57,7 +57,7 @@ final class ArrivingFrame {
         waiter = Thread.currentThread();
         try {
             while (filled < index) {
-                if (abandoned) {
+                if (abandoned || Thread.currentThread().isInterrupted()) { // interrupted: the listener stops
                     throw new MeshportException(ErrorCode.DECODE_FAILED, "the rest of the frame did not arrive");
                 }
                 LockSupport.parkNanos(this, PARK_NANOS);
