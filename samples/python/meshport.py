@@ -366,6 +366,10 @@ class Connection(object):
         message["id"] = rid
         if message.get("op") in ("put", "delete"):
             message["requestToken"] = "%s:%d" % (self._tag, rid)
+        if "body" in message:
+            # Last in the map: the host starts decoding a large body while it still arrives only when
+            # nothing follows it.
+            message["body"] = message.pop("body")
         p = _Pending(on_reply, self._framed(message))
         with self._lock:
             self._pending[rid] = p
