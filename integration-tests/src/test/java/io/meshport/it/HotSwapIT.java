@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
@@ -32,6 +35,7 @@ import org.osgi.framework.BundleContext;
 
 import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
+import io.meshport.client.PutResult;
 import io.meshport.client.Watch;
 import io.meshport.listener.ListenerStatus;
 import io.meshport.mesh.Mesh;
@@ -192,6 +196,48 @@ public class HotSwapIT {
         watcher.close();
         NodeGraph nodes = service(NodeGraph.class);
         assertTrue(nodes.children("/").contains("/obj"));
+    }
+
+    @Test
+    public void manyRequestsInFlightAcrossAListenerUpdateAreEachAnsweredAndAppliedOnceInOrder() throws Exception {
+        // More waiting requests than a reconnect sends behind its hello: the rest follow once the
+        // reader runs; all of them in the order sent.
+        int port = service(ListenerStatus.class).address().getPort();
+        int n = 1500;
+        try (MeshportClient c = MeshportClient.connect(ClientOptions.of("127.0.0.1", port))) {
+            List<CompletableFuture<PutResult>> sent = new CopyOnWriteArrayList<>();
+            AtomicLong updateBegan = new AtomicLong(Long.MAX_VALUE);
+            AtomicLong lastAnswered = new AtomicLong();
+            Thread updater = new Thread(() -> {
+                try {
+                    await("some puts answered", () -> sent.size() > n / 4 && sent.get(n / 4).isDone());
+                    updateBegan.set(System.nanoTime());
+                    bundle("io.meshport.listener").update();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                sent.add(c.putAsync("pipe/" + i, Meshes.random(60, 30, i), -1)
+                        .whenComplete((r, e) -> lastAnswered.accumulateAndGet(System.nanoTime(), Math::max)));
+                if (i == 0) {
+                    updater.start();
+                }
+            }
+            updater.join(30_000);
+            for (CompletableFuture<PutResult> f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertTrue("the update began while puts were still unanswered", lastAnswered.get() > updateBegan.get());
+            SessionStore store = service(SessionStore.class);
+            long last = 0;
+            for (int i = 0; i < n; i++) {
+                long v = sent.get(i).get(30, TimeUnit.SECONDS).version();
+                assertTrue("put " + i + " applied after put " + (i - 1) + ": " + v + " > " + last, v > last);
+                last = v;
+                assertEquals("pipe/" + i + " applied once", v, store.get("pipe/" + i).orElseThrow().version());
+            }
+        }
     }
 
     @Test

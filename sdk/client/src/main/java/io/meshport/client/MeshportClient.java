@@ -14,9 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -214,7 +216,7 @@ public final class MeshportClient implements AutoCloseable {
     public static MeshportClient connect(ClientOptions options) {
         MeshportClient c = new MeshportClient(options);
         try {
-            c.link = c.open();
+            c.link = c.open(null);
         } catch (IOException e) {
             c.events.shutdown();
             throw new UncheckedIOException("cannot connect to " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
@@ -229,10 +231,11 @@ public final class MeshportClient implements AutoCloseable {
     /**
      * Opens a connection and says hello on it, before its reader starts.
      *
+     * @param afterHello writes more frames right behind the hello, before its reply is read, or null
      * @throws IOException when the host cannot be reached or the connection breaks
      * @throws MeshportClientException when the host refuses the hello
      */
-    private Link open() throws IOException {
+    private Link open(FrameWriter afterHello) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
@@ -242,7 +245,7 @@ public final class MeshportClient implements AutoCloseable {
                 s = options.tlsSettings().wrap(s, options.host(), options.port());
             }
             Link l = new Link(s);
-            hostInfo = hello(l);
+            hostInfo = hello(l, afterHello);
             s.setSoTimeout(0);
             return l;
         } catch (IOException | RuntimeException e) {
@@ -272,8 +275,19 @@ public final class MeshportClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ ops
 
-    /** Says hello on a new connection and reads the answer directly (its reader is not running yet). */
-    private HostInfo hello(Link l) throws IOException {
+    /** Writes frames on a connection being opened. */
+    @FunctionalInterface
+    private interface FrameWriter {
+        void writeTo(Link l) throws IOException;
+    }
+
+    /**
+     * Says hello on a new connection and reads the answer directly (its reader is not running yet).
+     *
+     * @param afterHello writes more frames right behind the hello (the host answers in order, and
+     *        applies none of them if the hello fails), or null
+     */
+    private HostInfo hello(Link l, FrameWriter afterHello) throws IOException {
         CborWriter w = new CborWriter();
         long id = ids.incrementAndGet();
         int n = 4 + (options.token() != null ? 1 : 0);
@@ -283,6 +297,9 @@ public final class MeshportClient implements AutoCloseable {
             w.text("token").text(options.token());
         }
         l.write(frame(w, List.of()));
+        if (afterHello != null) {
+            afterHello.writeTo(l);
+        }
         l.out.flush();
         while (true) {
             byte[] f = l.readFrame();
@@ -876,14 +893,41 @@ public final class MeshportClient implements AutoCloseable {
         t.start();
     }
 
+    /** How many bytes of waiting requests a reconnect sends behind its hello, before the reply. */
+    private static final long PIPELINED_RESEND_BYTES = 64 * 1024;
+
     private void reconnect(String why) {
         long deadline = System.nanoTime() + options.reconnectTimeout().toNanos();
         long delay = 10;
         String last = why;
         while (closedBecause == null && System.nanoTime() < deadline) {
             Link l;
+            // The first requests waiting for a reply are sent right behind the hello, not after its
+            // reply: after a hot swap the host answers them together, a round trip sooner. Only as many
+            // as the socket's buffers take at once (PIPELINED_RESEND_BYTES), since nothing reads the
+            // replies until the hello's has come; the rest follow once the reader runs, in order (by
+            // id), as do requests made meanwhile.
+            Set<Long> resent = new HashSet<>();
             try {
-                l = open();
+                l = open(link -> {
+                    synchronized (writeLock) {
+                        List<Long> waiting = new ArrayList<>(pending.keySet());
+                        waiting.sort(null);
+                        long bytes = 0;
+                        for (Long id : waiting) {
+                            Pending<?> p = pending.get(id);
+                            if (p == null) {
+                                continue;
+                            }
+                            bytes += length(p.frame);
+                            if (bytes > PIPELINED_RESEND_BYTES) {
+                                break;
+                            }
+                            link.write(dup(p.frame));
+                            resent.add(id);
+                        }
+                    }
+                });
             } catch (MeshportClientException e) {
                 shutdown("reconnecting after '" + why + "': the host refused the hello: " + e.getMessage());
                 return;
@@ -914,7 +958,7 @@ public final class MeshportClient implements AutoCloseable {
                 try {
                     for (Long id : waiting) {
                         Pending<?> p = pending.get(id);
-                        if (p != null) {
+                        if (p != null && !resent.contains(id)) {
                             l.write(dup(p.frame));
                         }
                     }
