@@ -64,7 +64,7 @@ final class PreDecoder {
 
     private final SocketServer server;
     private final ThreadPoolExecutor threads;
-    final AtomicLong used = new AtomicLong(); // decodes the handling took (for tests and the log)
+    final AtomicLong used = new AtomicLong(); // early decodes the handling took (tests read it)
 
     PreDecoder(SocketServer server) {
         this.server = server;

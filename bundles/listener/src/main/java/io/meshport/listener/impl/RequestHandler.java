@@ -319,7 +319,7 @@ final class RequestHandler {
             // Decoded while it arrived: the same codec on the same payload gives the same value.
             PreDecoder.Decoded early = server.preDecoder.await(arriving);
             if (early != null && early.decodes(codec, payload)) {
-                value = early.value; 
+                value = early.value;
                 ctx.required = early.requiredVersion;
                 server.preDecoder.used.incrementAndGet();
             }
