@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 
 import io.meshport.client.ClientOptions;
 import io.meshport.client.EntryInfo;
@@ -93,6 +95,9 @@ final class SwapBench implements Benchmark {
         final AtomicLong lastAck;
         volatile boolean running = true;
         volatile long longest;
+        /** After {@link #mark}: when the first acknowledgement after that time came (0 until one does). */
+        volatile long mark = Long.MAX_VALUE;
+        volatile long firstAfterMark;
 
         GapWatch(AtomicLong lastAck) {
             super("bench-swap-gaps");
@@ -107,7 +112,11 @@ final class SwapBench implements Benchmark {
         @Override
         public void run() {
             while (running) {
-                long silence = System.nanoTime() - lastAck.get();
+                long last = lastAck.get();
+                if (firstAfterMark == 0 && last > mark) {
+                    firstAfterMark = last;
+                }
+                long silence = System.nanoTime() - last;
                 if (silence > longest) {
                     longest = silence;
                 }
@@ -161,6 +170,22 @@ final class SwapBench implements Benchmark {
             knocker.start();
             double[] updateGaps = new double[updates];
             double[] updateMillis = new double[updates];
+            // Where each update's gap went: the last ack before it to the update call, stopping the old revision
+            // (its deactivation says bye to the clients), replacing and resolving the new one, starting it (SCR
+            // activates the listener within the start), and the update's end to the next ack (clients reconnect
+            // and resend).
+            double[][] phases = new double[5][updates];
+            long[] events = new long[3];
+            SynchronousBundleListener phaseClock = e -> {
+                if (e.getBundle() == listener) {
+                    switch (e.getType()) {
+                        case BundleEvent.STOPPED -> events[0] = System.nanoTime();
+                        case BundleEvent.STARTING -> events[1] = System.nanoTime();
+                        default -> { }
+                    }
+                }
+            };
+            h.host().framework().getBundleContext().addBundleListener(phaseClock);
             double baselineGap;
             long threadsBefore;
             long fdsBefore;
@@ -183,13 +208,23 @@ final class SwapBench implements Benchmark {
                 for (int u = 0; u < updates; u++) {
                     gaps.reset();
                     long t0 = System.nanoTime();
+                    long ackBefore = lastAck.get();
                     listener.update();
                     while (listener.getState() != Bundle.ACTIVE && System.nanoTime() - t0 < 30_000_000_000L) {
                         Thread.sleep(1);
                     }
-                    updateMillis[u] = Stats.millis(System.nanoTime() - t0);
+                    long t1 = System.nanoTime();
+                    gaps.firstAfterMark = 0;
+                    gaps.mark = t1;
+                    updateMillis[u] = Stats.millis(t1 - t0);
                     Thread.sleep(stretch); // the gap it caused shows within this
                     updateGaps[u] = gaps.longest / 1e6;
+                    long ackAfter = gaps.firstAfterMark;
+                    phases[0][u] = Stats.millis(t0 - ackBefore);
+                    phases[1][u] = Stats.millis(events[0] - t0);
+                    phases[2][u] = Stats.millis(events[1] - events[0]);
+                    phases[3][u] = Stats.millis(t1 - events[1]);
+                    phases[4][u] = ackAfter == 0 ? Double.NaN : Stats.millis(ackAfter - t1);
                 }
             } finally {
                 stop.set(true);
@@ -199,6 +234,7 @@ final class SwapBench implements Benchmark {
                 knocker.join(5_000);
                 gaps.running = false;
                 gaps.join(1_000);
+                h.host().framework().getBundleContext().removeBundleListener(phaseClock);
             }
             // After the last update, with the same clients connected (idle now) as before the first.
             Thread.sleep(c.quick ? 200 : 1000);
@@ -244,6 +280,10 @@ final class SwapBench implements Benchmark {
             // Each update's figures, in order: an outlier shows where it came, and how alone it is.
             s.put("gapPerUpdateMs", join(updateGaps));
             s.put("updateMsEach", join(updateMillis));
+            String[] phaseNames = {"lastAckToUpdate", "stop", "replace", "start", "updateEndToAck"};
+            for (int p = 0; p < phaseNames.length; p++) {
+                s.put(phaseNames[p] + "MsEach", join(phases[p]));
+            }
             s.put("threadsBefore", threadsBefore);
             s.put("threadsAfter", threadsAfter);
             s.put("fdsBefore", fdsBefore);
@@ -259,6 +299,14 @@ final class SwapBench implements Benchmark {
             c.say("  longest gap between acknowledged puts per update: max %.1f ms, median %.1f ms (no update: %.1f ms); an update"
                     + " takes %.1f ms (median)", Stats.max(updateGaps), Stats.median(updateGaps), baselineGap, Stats.median(updateMillis));
             c.say("  gap per update, in order (ms): %s", join(updateGaps));
+            int worst = 0;
+            for (int u = 1; u < updates; u++) {
+                worst = updateGaps[u] > updateGaps[worst] ? u : worst;
+            }
+            c.say("  where the gap goes, median (longest gap's update): last ack to update call %.1f (%.1f), stopping the old revision"
+                    + " %.1f (%.1f), replacing it %.1f (%.1f), starting the new one %.1f (%.1f), update's end to next ack %.1f (%.1f) ms",
+                    Stats.median(phases[0]), phases[0][worst], Stats.median(phases[1]), phases[1][worst], Stats.median(phases[2]),
+                    phases[2][worst], Stats.median(phases[3]), phases[3][worst], Stats.median(phases[4]), phases[4][worst]);
             c.say("  before the first update and after the last (host and the %d clients in this process): threads %d -> %d,"
                     + " open files %d -> %d, settled heap %.0f -> %.0f MB", clients, threadsBefore, threadsAfter, fdsBefore, fdsAfter,
                     heapBefore / 1e6, heapAfter / 1e6);

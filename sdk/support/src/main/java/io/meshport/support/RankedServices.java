@@ -69,7 +69,14 @@ public final class RankedServices<T> {
         Map<String, Entry<T>> winners = new TreeMap<>();
         Map<String, List<Entry<T>>> claims = new HashMap<>();
         for (Entry<T> e : entries.values()) {
-            claims.computeIfAbsent(e.name(), k -> new ArrayList<>()).add(e);
+            // No lambda here: the listener rebuilds these as a freshly updated revision starts, where each
+            // lambda's first use is linked while clients wait.
+            List<Entry<T>> claimed = claims.get(e.name());
+            if (claimed == null) {
+                claimed = new ArrayList<>();
+                claims.put(e.name(), claimed);
+            }
+            claimed.add(e);
             Entry<T> w = winners.get(e.name());
             if (w == null || e.beats(w)) {
                 winners.put(e.name(), e);

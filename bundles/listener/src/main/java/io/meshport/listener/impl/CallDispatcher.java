@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.meshport.codec.DecodeContext;
 import io.meshport.codec.Payload;
@@ -65,12 +64,8 @@ final class CallDispatcher {
 
     CallDispatcher(SocketServer server, int maxConcurrentCalls) {
         this.server = server;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(0, maxConcurrentCalls, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "meshport-call-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(0, maxConcurrentCalls, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new DaemonThreads("meshport-call-"));
         this.meshes = new CallValues.Meshes() {
             @Override
             public Mesh read(byte[] b, int off, int len) {

@@ -103,10 +103,55 @@ final class Connection {
         this.remote = remote;
         this.server = server;
         this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.budget, server.frames);
-        this.decoder.largeBodies = this::largeBodyStarted;
+        this.decoder.largeBodies = drainTask; // each Task passes large bodies on to largeBodyStarted
         this.connectedAt = System.currentTimeMillis();
         this.lastActivity = connectedAt;
     }
+
+    /**
+     * The connection's tasks for the selector thread and the workers. One class rather than a lambda each:
+     * a revision of this bundle that an update has just installed links each lambda on its first use, and
+     * these first uses fall in the hot swap's gap, while the clients wait (issue 5's measure). The recurring
+     * ones are made once, so handling a request allocates none.
+     */
+    private final class Task implements Runnable, FrameDecoder.LargeBodies {
+        static final int DRAIN = 0;
+        static final int CHECK_FINISHED = 1;
+        static final int AFTER_QUEUED = 2;
+        static final int RESUME_PENDING = 3;
+        static final int LINGER = 4;
+        static final int CLOSE = 5;
+
+        private final int what;
+        private final String why;
+
+        Task(int what, String why) {
+            this.what = what;
+            this.why = why;
+        }
+
+        @Override
+        public void run() {
+            switch (what) {
+                case DRAIN -> drain();
+                case CHECK_FINISHED -> checkFinished();
+                case AFTER_QUEUED -> afterQueued();
+                case RESUME_PENDING -> setPause(PAUSE_PENDING, false);
+                case LINGER -> linger();
+                default -> close(why);
+            }
+        }
+
+        @Override
+        public ArrivingFrame started(byte[] body) {
+            return largeBodyStarted(body);
+        }
+    }
+
+    private final Task drainTask = new Task(Task.DRAIN, null);
+    private final Task checkFinishedTask = new Task(Task.CHECK_FINISHED, null);
+    private final Task afterQueuedTask = new Task(Task.AFTER_QUEUED, null);
+    private final Task resumePendingTask = new Task(Task.RESUME_PENDING, null);
 
     /** @return a name for logs */
     String describe() {
@@ -270,7 +315,7 @@ final class Connection {
 
     void schedule() {
         if (scheduled.compareAndSet(false, true)) {
-            server.execute(this::drain);
+            server.execute(drainTask);
         }
     }
 
@@ -281,7 +326,7 @@ final class Connection {
             if (item == null) {
                 scheduled.set(false);
                 if (inbox.isEmpty() || !scheduled.compareAndSet(false, true)) {
-                    server.post(this::checkFinished);
+                    server.post(checkFinishedTask);
                     return;
                 }
                 continue;
@@ -308,12 +353,12 @@ final class Connection {
                 // waits, and replies keep their order) while this worker goes to other connections.
                 later.whenComplete((v, t) -> {
                     finished(item);
-                    server.execute(this::drain);
+                    server.execute(drainTask);
                 });
                 return;
             }
             if (++handled >= 32) {
-                server.execute(this::drain); // let other connections' requests run
+                server.execute(drainTask); // let other connections' requests run
                 return;
             }
         }
@@ -333,7 +378,7 @@ final class Connection {
         }
         int p = pending.decrementAndGet();
         if (p == server.limits.maxPendingRequests - 1 || p == 0) {
-            server.post(() -> setPause(PAUSE_PENDING, false));
+            server.post(resumePendingTask);
         }
     }
 
@@ -363,7 +408,7 @@ final class Connection {
                         needSelector = true;
                     }
                 } catch (IOException e) {
-                    server.post(() -> close("write failed: " + e.getMessage()));
+                    server.post(new Task(Task.CLOSE, "write failed: " + e.getMessage()));
                     return;
                 }
             }
@@ -372,7 +417,7 @@ final class Connection {
             }
         }
         if (needSelector) {
-            server.post(this::afterQueued);
+            server.post(afterQueuedTask);
         }
     }
 
@@ -391,7 +436,7 @@ final class Connection {
                 if (state == State.OPEN) {
                     state = State.CLOSING;
                     server.log.warn(describe() + " left " + outEvents + " watch events unread; closing it", null);
-                    server.post(() -> close("too slow reading events"));
+                    server.post(new Task(Task.CLOSE, "too slow reading events"));
                 }
                 return;
             }
@@ -401,7 +446,7 @@ final class Connection {
             }
             writePending = true;
         }
-        server.post(this::afterQueued);
+        server.post(afterQueuedTask);
     }
 
     private void add(OutFrame f) {
@@ -542,13 +587,16 @@ final class Connection {
         } else {
             server.log.debug("closing " + describe() + ": " + why);
         }
-        server.post(() -> {
-            discarding = true;
-            closingDeadline = System.currentTimeMillis() + LINGER_MS;
-            updateInterest();
-            checkFinished();
-        });
+        server.post(new Task(Task.LINGER, null));
         return true;
+    }
+
+    /** Selector thread: after the last frame is queued, reads are only discarded until it is written. */
+    private void linger() {
+        discarding = true;
+        closingDeadline = System.currentTimeMillis() + LINGER_MS;
+        updateInterest();
+        checkFinished();
     }
 
     /** Selector thread: close when there is nothing more to do. */

@@ -70,8 +70,13 @@ final class ExportRegistry {
             }
             for (Method m : type.getMethods()) {
                 if (!Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() != Object.class) {
-                    List<Method> same = methods.computeIfAbsent(m.getName(), k -> new ArrayList<>());
-                    if (same.stream().noneMatch(o -> java.util.Arrays.equals(o.getParameterTypes(), m.getParameterTypes()))) {
+                    // Loops, not lambdas: exports are read again as a freshly updated listener starts (see DaemonThreads).
+                    List<Method> same = methods.get(m.getName());
+                    if (same == null) {
+                        same = new ArrayList<>();
+                        methods.put(m.getName(), same);
+                    }
+                    if (!containsSignature(same, m)) {
                         same.add(m);
                     }
                 }
@@ -83,10 +88,26 @@ final class ExportRegistry {
             return;
         }
         for (List<Method> l : methods.values()) {
-            l.sort((a, b) -> Integer.compare(a.getParameterCount(), b.getParameterCount()));
+            l.sort(FEWER_PARAMETERS_FIRST);
         }
         exports.add(new RankedServices.Entry<>(serviceId, (String) name, ranking, provider,
                 new Export((String) name, service, Collections.unmodifiableMap(methods))));
+    }
+
+    private static final java.util.Comparator<Method> FEWER_PARAMETERS_FIRST = new java.util.Comparator<Method>() {
+        @Override
+        public int compare(Method a, Method b) {
+            return Integer.compare(a.getParameterCount(), b.getParameterCount());
+        }
+    };
+
+    private static boolean containsSignature(List<Method> methods, Method m) {
+        for (Method o : methods) {
+            if (java.util.Arrays.equals(o.getParameterTypes(), m.getParameterTypes())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void remove(long serviceId) {

@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -48,7 +50,12 @@ public final class ListenerComponent implements ListenerStatus {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
     private ListeningSockets sockets;
 
-    private final Log log = Log.osgi(() -> logger);
+    private final Log log = Log.osgi(new Supplier<Logger>() { // no lambdas on the update's path: see DaemonThreads
+        @Override
+        public Logger get() {
+            return logger;
+        }
+    });
     private final CodecRegistry codecs = new CodecRegistry(log);
     private final ExportRegistry exports = new ExportRegistry(log);
     private ServiceTracker<Object, Object> exported;
@@ -81,7 +88,12 @@ public final class ListenerComponent implements ListenerStatus {
         ServerLimits limits;
         try {
             String data = ctx.getProperty("meshport.data");
-            limits = ServerLimits.from(config, ctx::getProperty, problems,
+            limits = ServerLimits.from(config, new Function<String, String>() {
+                @Override
+                public String apply(String name) {
+                    return ctx.getProperty(name);
+                }
+            }, problems,
                     data != null ? java.nio.file.Paths.get(data) : ctx.getDataFile("").toPath());
         } catch (IllegalArgumentException e) {
             logger.error("the listener cannot start: {}", e.getMessage());
@@ -92,7 +104,12 @@ public final class ListenerComponent implements ListenerStatus {
         }
         exported = trackExports(ctx);
         SessionStore s = store;
-        SocketServer srv = new SocketServer(limits, () -> s, codecs, exports, log);
+        SocketServer srv = new SocketServer(limits, new Supplier<SessionStore>() {
+            @Override
+            public SessionStore get() {
+                return s;
+            }
+        }, codecs, exports, log);
         if (sockets != null) {
             srv.borrowSocketsFrom(sockets);
         }
@@ -187,15 +204,18 @@ public final class ListenerComponent implements ListenerStatus {
         }
         Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
-        srv.stop(hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect", 5000);
+        String bye = hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect";
+        int byes = srv.stop(bye, 5000);
         InetSocketAddress a = srv.address();
         boolean moving = reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_MODIFIED
                 || reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED;
         if (sockets != null && (moving || hostStopping)) {
             sockets.release(requested); // the next listener may listen elsewhere: let the port go
         }
-        logger.info("{} listening on {}:{}", moving || hostStopping || sockets == null ? "stopped" : "paused (the port stays bound)",
-                a.getAddress().getHostAddress(), a.getPort());
+        // One line for the whole stop: Felix Log looks up each entry's call site, a measurable part of a
+        // hot swap, and a line per client would not tell an operator more.
+        logger.info("{} listening on {}:{}{}", moving || hostStopping || sockets == null ? "stopped" : "paused (the port stays bound)",
+                a.getAddress().getHostAddress(), a.getPort(), byes == 0 ? "" : "; said bye to " + byes + (byes == 1 ? " client: " : " clients: ") + bye);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.meshport.codec.Payload;
@@ -68,12 +67,7 @@ final class PreDecoder {
 
     PreDecoder(SocketServer server) {
         this.server = server;
-        AtomicInteger no = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "meshport-predecode-" + no.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("meshport-predecode-"));
     }
 
     /**

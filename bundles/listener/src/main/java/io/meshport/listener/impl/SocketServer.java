@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,17 +110,16 @@ final class SocketServer {
         }
         address = (InetSocketAddress) server.getLocalAddress();
         int n = limits.effectiveWorkers();
-        AtomicInteger threadNo = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, "meshport-worker-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+        workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads("meshport-worker-"));
         workers.allowCoreThreadTimeOut(true);
         running = true;
         accepting = true;
-        selectorThread = new Thread(this::loop, "meshport-selector");
+        selectorThread = new Thread(new Runnable() { // not a lambda: see DaemonThreads
+            @Override
+            public void run() {
+                loop();
+            }
+        }, "meshport-selector");
         selectorThread.setDaemon(true);
         selectorThread.start();
     }
@@ -343,21 +341,27 @@ final class SocketServer {
      *
      * @param reason the bye reason
      * @param timeoutMs the longest the stop may take
+     * @return how many clients were told bye (the caller logs it, with the rest of the stop in the same line)
      */
-    void stop(String reason, long timeoutMs) {
+    int stop(String reason, long timeoutMs) {
         if (!running) {
-            return;
+            return 0;
         }
         long deadline = System.currentTimeMillis() + timeoutMs;
         accepting = false;
         java.util.concurrent.CountDownLatch acceptStopped = new java.util.concurrent.CountDownLatch(1);
-        post(() -> {
-            closeServer(); // borrowed: only stop accepting; clients connecting meanwhile wait in the backlog
-            for (Connection c : connections.values()) {
-                c.stopping = true;
-                c.setPause(Connection.PAUSE_STOPPING, true);
+        // Stopping uses no lambda (nor stream): each revision stops once, so each would be linked here, cold,
+        // while the clients wait for the next revision.
+        post(new Runnable() {
+            @Override
+            public void run() {
+                closeServer(); // borrowed: only stop accepting; clients connecting meanwhile wait in the backlog
+                for (Connection c : connections.values()) {
+                    c.stopping = true;
+                    c.setPause(Connection.PAUSE_STOPPING, true);
+                }
+                acceptStopped.countDown();
             }
-            acceptStopped.countDown();
         });
         // Accepting runs on the selector thread: until this task has run there, a connection accepted
         // a moment ago may still be on its way into the connections map, and would miss the bye below
@@ -372,7 +376,7 @@ final class SocketServer {
         long answerBy = System.currentTimeMillis() + timeoutMs / 2;
         // Polled every millisecond: while the listener restarts, clients wait, and 10 ms steps showed
         // as 10 to 20 ms more of their wait.
-        while (System.currentTimeMillis() < answerBy && connections.values().stream().anyMatch(Connection::busy)) {
+        while (System.currentTimeMillis() < answerBy && anyBusy()) {
             sleep(1);
         }
         calls.stop(Math.max(0, answerBy - System.currentTimeMillis()));
@@ -383,9 +387,6 @@ final class SocketServer {
             if (c.closeAfter(Replies.bye(reason), "stopping: " + reason, false)) {
                 byes++;
             }
-        }
-        if (byes > 0) {
-            log.info("said bye to " + byes + (byes == 1 ? " client: " : " clients: ") + reason);
         }
         while (System.currentTimeMillis() < deadline && !connections.isEmpty()) {
             sleep(1);
@@ -408,6 +409,16 @@ final class SocketServer {
             Thread.currentThread().interrupt();
         }
         closeServer();
+        return byes;
+    }
+
+    private boolean anyBusy() {
+        for (Connection c : connections.values()) {
+            if (c.busy()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops accepting: closes the server channel, or, when it is borrowed, only lets go of it. */
