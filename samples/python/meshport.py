@@ -41,6 +41,8 @@ __all__ = ["connect", "Connection", "MeshportError", "Watch"]
 
 PROTOCOL_VERSION = 1
 DEFAULT_PORT = 18830
+# How many bytes of waiting requests a reconnect sends right behind its hello, before the reply.
+PIPELINED_RESEND_BYTES = 1 << 16
 
 # RFC 8746 typed-array tags: (numpy dtype, array.array typecode or None, little-endian)
 _TAGS = {
@@ -419,7 +421,12 @@ class Connection(object):
                     if not out and self._out:
                         out = memoryview(b"".join(self._out))
                         self._out.clear()
-                readable, writable, _ = select.select([sock, self._wake_r], [sock] if out else [], [])
+                # Bytes TLS has already decrypted (a reply read together with the hello's, after a
+                # reconnect) are not seen by select: read them first.
+                held = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
+                readable, writable, _ = select.select([sock, self._wake_r], [sock] if out else [], [], 0 if held else None)
+                if held and sock not in readable:
+                    readable = readable + [sock]
                 if self._wake_r in readable:
                     try:
                         while self._wake_r.recv(4096):
@@ -469,10 +476,22 @@ class Connection(object):
         delay = 0.01
         last = why
         while not self._closing and time.monotonic() < deadline:
+            # The first requests still waiting go right behind the hello, not after its reply: after a
+            # hot swap the host answers them together, a round trip sooner. Only as many as the socket's
+            # buffers take at once (PIPELINED_RESEND_BYTES), since nothing reads their replies until the
+            # hello's has come; the rest follow in the order first sent, as the Java client does.
+            with self._lock:
+                early, size = [], 0
+                for rid in sorted(self._pending):
+                    size += len(self._pending[rid].frame)
+                    if size > PIPELINED_RESEND_BYTES:
+                        break
+                    early.append(rid)
+                behind = b"".join(self._pending[rid].frame for rid in early)
             try:
                 sock = self._open(min(self.timeout, max(0.1, deadline - time.monotonic())))
                 try:
-                    info = self._handshake(sock)
+                    info = self._handshake(sock, behind)
                     sock.setblocking(False)
                 except MeshportError as e:
                     sock.close()
@@ -494,8 +513,10 @@ class Connection(object):
                     rid = next(self._ids)
                     p = _Pending(self._renewal(w), self._framed({"op": "watch", "prefix": w.prefix, "id": rid}))
                     self._pending[rid] = p
+                sent = set(early)
                 for rid in sorted(self._pending):
-                    self._out.append(self._pending[rid].frame)
+                    if rid not in sent:
+                        self._out.append(self._pending[rid].frame)
             return sock, None
         return None, "the connection ended (%s) and no new one could be made within %s s: %s" % (why, self._reconnect_s, last)
 
@@ -506,11 +527,12 @@ class Connection(object):
                 self._watches[w.id] = w
         return renewed
 
-    def _handshake(self, sock):
-        """Says hello on a new blocking socket and returns the host's answer."""
+    def _handshake(self, sock, behind=b""):
+        """Says hello on a new blocking socket, followed by ``behind`` (framed requests whose replies
+        come after the hello's, read by the I/O loop), and returns the host's answer."""
         sock.settimeout(self.timeout)
         rid = next(self._ids)
-        sock.sendall(self._framed(dict(self._hello, id=rid)))
+        sock.sendall(self._framed(dict(self._hello, id=rid)) + behind)
         for _ in range(16):  # nothing but the reply is expected; a bye ends it
             (n,) = struct.unpack(">I", self._recv_exactly(sock, 4))
             frame = cbor2.loads(self._recv_exactly(sock, n))

@@ -203,6 +203,69 @@ class PythonClientIT {
         }
     }
 
+    /**
+     * After a {@code bye}, the client sends the requests still waiting right behind its new hello, before
+     * the hello's reply, and reads their replies after it. The host here is a plain socket speaking the
+     * wire protocol, so that the order on the wire can be checked: on the second connection it answers
+     * nothing until it has read both the hello and the put sent again (with the same id and token).
+     */
+    @Test
+    void aReconnectSendsTheWaitingRequestsRightBehindItsHello() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>("nothing");
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(30_000);
+            Thread host = new Thread(() -> {
+                Map<String, Object> hello = Map.of("server", "meshport", "protocol", 1, "session", "s1", "codecs", java.util.List.of("cbor"),
+                        "services", java.util.List.of(), "maxFrameBytes", 1 << 20);
+                try (java.net.Socket first = server.accept()) {
+                    Map<?, ?> h = readFrame(cbor, first);
+                    writeFrame(cbor, first, Map.of("id", h.get("id"), "ok", true, "result", hello));
+                    Map<?, ?> put = readFrame(cbor, first);
+                    writeFrame(cbor, first, Map.of("op", "bye", "reason", "the listener is restarting; reconnect"));
+                    try (java.net.Socket second = server.accept()) {
+                        second.setSoTimeout(5_000); // nothing is answered yet: a client waiting for the hello's reply times out here
+                        Map<?, ?> h2 = readFrame(cbor, second);
+                        Map<?, ?> again = readFrame(cbor, second);
+                        seen.set(h2.get("op") + " then " + again.get("op") + (again.equals(put) ? " (the same request)" : " (another: " + again + ")"));
+                        writeFrame(cbor, second, Map.of("id", h2.get("id"), "ok", true, "result", hello));
+                        writeFrame(cbor, second, Map.of("id", again.get("id"), "ok", true, "result",
+                                Map.of("key", "early/k", "version", 7, "kind", "cbor", "summary", Map.of())));
+                        readFrame(cbor, second); // until the script closes
+                    }
+                } catch (java.io.IOException e) {
+                    seen.compareAndSet("nothing", e.toString());
+                }
+            }, "scripted-host");
+            host.setDaemon(true);
+            host.start();
+            String out = PythonRunner.run(Map.of("PYTHONPATH", ROOT.resolve("samples/python").toString()), "-c", String.join("\n",
+                    "import sys, meshport",
+                    "with meshport.connect('127.0.0.1', " + server.getLocalPort() + ", reconnect=10.0) as c:",
+                    "    r = c.put('early/k', 1)",
+                    "    print('put', r['version'], 'reconnects', c.reconnects, flush=True)"));
+            host.join(10_000);
+            assertEquals("hello then put (the same request)", seen.get(), out);
+            assertTrue(out.contains("put 7 reconnects 1"), out);
+        }
+    }
+
+    private static Map<?, ?> readFrame(com.fasterxml.jackson.databind.ObjectMapper cbor, java.net.Socket s) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return cbor.readValue(body, Map.class);
+    }
+
+    private static void writeFrame(com.fasterxml.jackson.databind.ObjectMapper cbor, java.net.Socket s, Map<String, ?> message)
+            throws java.io.IOException {
+        byte[] body = cbor.writeValueAsBytes(message);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+    }
+
     private static String pythonString(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
