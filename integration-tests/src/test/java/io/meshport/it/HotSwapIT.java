@@ -37,11 +37,13 @@ import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
 import io.meshport.client.PutResult;
 import io.meshport.client.Watch;
+import io.meshport.client.WatchEvent;
 import io.meshport.listener.ListenerStatus;
 import io.meshport.mesh.Mesh;
 import io.meshport.node.NodeGraph;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
+import io.meshport.session.SessionValue;
 
 /**
  * Hot swap: every server bundle is updated while clients stream puts; every put that was acknowledged
@@ -196,6 +198,42 @@ public class HotSwapIT {
         watcher.close();
         NodeGraph nodes = service(NodeGraph.class);
         assertTrue(nodes.children("/").contains("/obj"));
+    }
+
+    @Test
+    public void aWatchCatchesUpOnWhatChangedWhileItsClientWasAway() throws Exception {
+        int port = service(ListenerStatus.class).address().getPort();
+        SessionStore store = service(SessionStore.class);
+        Bundle listener = bundle("io.meshport.listener");
+        try (MeshportClient c = MeshportClient.connect(ClientOptions.of("127.0.0.1", port))) {
+            for (String k : List.of("away/kept", "away/changed", "away/gone")) {
+                c.put(k, Meshes.random(10, 5, k.length()), -1);
+            }
+            java.util.concurrent.BlockingQueue<WatchEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+            c.watch("away/", events::add);
+            long keptAt = store.get("away/kept").orElseThrow().version();
+            // The client is told bye and waits in the kept port's backlog while the listener is away;
+            // the session changes meanwhile, through the store itself.
+            listener.stop();
+            long changedAt = store.put("away/changed", "mesh", 1, SessionValue.ofMesh(Meshes.random(12, 6, 7)), SessionStore.ANY_VERSION).version();
+            store.delete("away/gone", SessionStore.ANY_VERSION);
+            long addedAt = store.put("away/new", "mesh", 1, SessionValue.ofMesh(Meshes.random(12, 6, 8)), SessionStore.ANY_VERSION).version();
+            store.put("elsewhere/x", "mesh", 1, SessionValue.ofMesh(Meshes.random(12, 6, 9)), SessionStore.ANY_VERSION);
+            listener.start();
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                WatchEvent ev = events.poll(30, TimeUnit.SECONDS);
+                assertTrue("a catch-up event came; so far " + got, ev != null);
+                got.add(ev.change() + " " + ev.key() + " " + ev.version());
+            }
+            assertEquals(List.of("delete away/gone 0", "put away/changed " + changedAt, "put away/new " + addedAt), got);
+            // Afterwards, events as usual, and nothing twice.
+            long after = c.put("away/after", Meshes.random(10, 5, 3), -1).version();
+            WatchEvent ev = events.poll(30, TimeUnit.SECONDS);
+            assertEquals("put away/after " + after, ev == null ? null : ev.change() + " " + ev.key() + " " + ev.version());
+            assertEquals("nothing more: " + events, null, events.poll(300, TimeUnit.MILLISECONDS));
+            assertTrue("away/kept did not change", store.get("away/kept").orElseThrow().version() == keptAt);
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,12 +107,28 @@ public final class MeshportClient implements AutoCloseable {
         }
     }
 
-    /** A watch of this client: survives reconnects (the host gives it a new id each time). */
+    /**
+     * A watch of this client: survives reconnects (the host gives it a new id each time), and catches up
+     * afterwards on what changed under its prefix while the client was away.
+     */
     static final class WatchState {
         final String prefix;
         final Consumer<WatchEvent> listener;
         volatile long hostId;
         volatile boolean closed;
+        /** Reader thread only: each key under the prefix at the version this watch last knew it. */
+        final Map<String, Long> known = new HashMap<>();
+        /** Reader thread only: the events held while a catch-up after a reconnect is under way, else null. */
+        List<WatchEvent> held;
+
+        /** Reader thread: what an event delivered tells of its key. */
+        void saw(WatchEvent ev) {
+            if (ev.isDelete()) {
+                known.remove(ev.key());
+            } else {
+                known.put(ev.key(), ev.version());
+            }
+        }
 
         WatchState(String prefix, Consumer<WatchEvent> listener) {
             this.prefix = prefix;
@@ -582,8 +599,11 @@ public final class MeshportClient implements AutoCloseable {
     }
 
     /**
-     * Watches the keys under a prefix. The watch lasts across reconnects (events of changes made
-     * while the client was reconnecting are not replayed).
+     * Watches the keys under a prefix. The watch lasts across reconnects, and catches up after one:
+     * the keys under the prefix that changed while the client was away come as events too (one per
+     * key, at its current version; a key deleted meanwhile as a delete with version 0, its version
+     * being unknown), before any later event, all in version order. To know what changed, the watch
+     * lists the prefix when it starts and again after each reconnect.
      *
      * @param prefix a plain key prefix
      * @param listener receives the changes, in version order, on the client's event thread
@@ -591,19 +611,124 @@ public final class MeshportClient implements AutoCloseable {
      */
     public Watch watch(String prefix, Consumer<WatchEvent> listener) {
         WatchState state = new WatchState(prefix, listener);
-        await(watchAsync(state));
+        await(watchAsync(state, false));
+        await(listForWatch(state, false));
         return new Watch(this, state);
     }
 
-    private CompletableFuture<Long> watchAsync(WatchState state) {
+    /**
+     * @param renewal true after a reconnect: the watch's events are then held until its catch-up
+     *        (listForWatch) has delivered what changed meanwhile
+     */
+    private CompletableFuture<Long> watchAsync(WatchState state, boolean renewal) {
         long id = ids.incrementAndGet();
         CborWriter w = new CborWriter(64).mapHeader(3).text("op").text("watch").text("id").uint(id).text("prefix").text(state.prefix);
         return send(id, "watch", w, List.of(), (f, s, e) -> {
             long wid = CborMessage.parse(f, s, e - s).uint("watch", true, 0);
             state.hostId = wid;
+            if (renewal && state.held == null) {
+                state.held = new ArrayList<>();
+            }
             watchers.put(wid, state); // on the reader thread, before any event of this watch is read
             return wid;
         });
+    }
+
+    /**
+     * Lists a watch's prefix: when the watch starts, to know its keys' versions; after a reconnect,
+     * to deliver what changed while the client was away (catchUp).
+     */
+    private CompletableFuture<Object> listForWatch(WatchState state, boolean catchUp) {
+        long id = ids.incrementAndGet();
+        CborWriter w = new CborWriter(64).mapHeader(3).text("op").text("list").text("id").uint(id).text("prefix").text(state.prefix);
+        CompletableFuture<Object> f = send(id, "list", w, List.of(), (fr, s, e) -> {
+            Map<String, Long> listed = new HashMap<>();
+            for (Object o : (List<?>) CborValues.decode(fr, s, e)) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                listed.put((String) m.get("key"), ((Number) m.get("version")).longValue());
+            }
+            if (catchUp) {
+                catchUp(state, listed);
+            } else {
+                for (Map.Entry<String, Long> k : listed.entrySet()) {
+                    state.known.merge(k.getKey(), k.getValue(), Math::max); // an event may have told of a newer one
+                }
+            }
+            return null;
+        });
+        if (catchUp) {
+            f.whenComplete((v, t) -> {
+                if (t != null) {
+                    deliverHeld(state); // an error reply (on the reader thread), or the client closing
+                }
+            });
+        }
+        return f;
+    }
+
+    /**
+     * Reader thread, after a reconnect: delivers, in version order, what changed under the prefix while
+     * the client was away (from the listing against what the watch knew) with the events held since the
+     * watch was renewed, each change once.
+     */
+    private void catchUp(WatchState state, Map<String, Long> listed) {
+        List<WatchEvent> held = state.held == null ? List.of() : state.held;
+        state.held = null;
+        if (state.closed) {
+            return;
+        }
+        Map<String, Long> heldPut = new HashMap<>();
+        Set<String> heldDeleted = new HashSet<>();
+        for (WatchEvent ev : held) {
+            if (ev.isDelete()) {
+                heldDeleted.add(ev.key());
+            } else {
+                heldPut.merge(ev.key(), ev.version(), Math::max);
+            }
+        }
+        List<WatchEvent> out = new ArrayList<>(held);
+        for (Map.Entry<String, Long> k : listed.entrySet()) {
+            Long before = state.known.get(k.getKey());
+            Long told = heldPut.get(k.getKey());
+            if ((before == null || k.getValue() > before) && (told == null || k.getValue() > told)) {
+                out.add(new WatchEvent(state.hostId, k.getKey(), k.getValue(), "put"));
+            }
+        }
+        for (String key : state.known.keySet()) {
+            if (!listed.containsKey(key) && !heldDeleted.contains(key)) {
+                out.add(new WatchEvent(state.hostId, key, 0, "delete"));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(WatchEvent::version));
+        state.known.clear();
+        state.known.putAll(listed);
+        for (WatchEvent ev : out) {
+            deliver(state, ev);
+        }
+    }
+
+    /** The catch-up's listing failed: the events held meanwhile go out as they came. */
+    private void deliverHeld(WatchState state) {
+        List<WatchEvent> held = state.held;
+        state.held = null;
+        if (held != null && !state.closed) {
+            for (WatchEvent ev : held) {
+                state.saw(ev);
+                deliver(state, ev);
+            }
+        }
+    }
+
+    private void deliver(WatchState w, WatchEvent ev) {
+        try {
+            events.execute(() -> {
+                if (!w.closed) {
+                    w.listener.accept(ev);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the client is closed: nobody listens any more
+        }
     }
 
     void unwatch(WatchState state) {
@@ -810,7 +935,12 @@ public final class MeshportClient implements AutoCloseable {
                 WatchState w = watchers.get(m.uint("watch", true, 0));
                 if (w != null && !w.closed) {
                     WatchEvent ev = new WatchEvent(w.hostId, m.text("key", true), m.uint("version", true, 0), m.text("change", true));
-                    events.execute(() -> w.listener.accept(ev));
+                    if (w.held != null) {
+                        w.held.add(ev); // delivered with the catch-up after the reconnect
+                    } else {
+                        w.saw(ev);
+                        deliver(w, ev);
+                    }
                 }
             } else if ("bye".equals(op)) {
                 return "the host said bye: " + m.text("reason", false);
@@ -952,7 +1082,8 @@ public final class MeshportClient implements AutoCloseable {
                 for (WatchState w : new ArrayList<>(watchers.values())) {
                     watchers.remove(w.hostId);
                     if (!w.closed) {
-                        watchAsync(w); // sent at once on the new connection; its id arrives with the reply
+                        watchAsync(w, true); // sent at once on the new connection; its id arrives with the reply
+                        listForWatch(w, true); // then what changed while this client was away
                     }
                 }
                 try {
