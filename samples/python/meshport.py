@@ -137,24 +137,87 @@ def _plain(value):
 
 
 class _Pending(object):
-    __slots__ = ("event", "reply", "on_reply", "frame")
+    __slots__ = ("event", "reply", "on_reply", "on_error", "frame")
 
-    def __init__(self, on_reply=None, frame=None):
+    def __init__(self, on_reply=None, frame=None, on_error=None):
         self.event = threading.Event()
         self.reply = None
         self.on_reply = on_reply  # runs on the reader thread, before any later frame is read
+        self.on_error = on_error  # likewise, when the reply is an error
         self.frame = frame  # sent again after a reconnect
 
 
 class Watch(object):
     """Changes of the keys under a prefix: iterate it, or call ``next_event(timeout)``; ``close()`` stops it.
-    Each event is a dict ``{"key", "version", "change"}`` (``change`` is ``"put"`` or ``"delete"``)."""
+    Each event is a dict ``{"key", "version", "change"}`` (``change`` is ``"put"`` or ``"delete"``).
+
+    A watch lasts across reconnects and catches up after one: the keys under the prefix that changed
+    while the client was away come as events too (one per key at its current version; a key deleted
+    meanwhile as a delete with version 0, its version being unknown), before any later event, all in
+    version order. To know what changed, the watch lists the prefix when it starts and after each
+    reconnect."""
 
     def __init__(self, conn, watch_id, prefix):
         self._conn = conn
         self.id = watch_id
         self.prefix = prefix
         self._events = queue.Queue()
+        self._known = {}  # I/O thread only: each key under the prefix at the version this watch last knew
+        self._held = None  # I/O thread only: events held while a catch-up after a reconnect is under way
+
+    def _event(self, ev):
+        """I/O thread: an event of the host for this watch."""
+        if self._held is not None:
+            self._held.append(ev)  # delivered with the catch-up
+            return
+        self._saw(ev)
+        self._events.put(ev)
+
+    def _saw(self, ev):
+        if ev["change"] == "delete":
+            self._known.pop(ev["key"], None)
+        else:
+            self._known[ev["key"]] = ev["version"]
+
+    def _seed(self, rows):
+        """I/O thread: the listing made as the watch starts (an event may already have told of newer)."""
+        for r in rows:
+            if self._known.get(r["key"], 0) < r["version"]:
+                self._known[r["key"]] = r["version"]
+
+    def _catch_up(self, rows):
+        """I/O thread, after a reconnect: what changed under the prefix meanwhile (the listing against
+        what the watch knew), merged with the events held since the renewal, each change once."""
+        held, self._held = self._held or [], None
+        if self._conn._watches.get(self.id) is not self:
+            return  # closed meanwhile
+        listed = dict((r["key"], r["version"]) for r in rows)
+        told = {}
+        deleted = set()
+        for ev in held:
+            if ev["change"] == "delete":
+                deleted.add(ev["key"])
+            else:
+                told[ev["key"]] = max(told.get(ev["key"], 0), ev["version"])
+        out = list(held)
+        for key, version in listed.items():
+            before = self._known.get(key)
+            if (before is None or version > before) and version > told.get(key, 0):
+                out.append({"key": key, "version": version, "change": "put"})
+        for key in self._known:
+            if key not in listed and key not in deleted:
+                out.append({"key": key, "version": 0, "change": "delete"})
+        out.sort(key=lambda ev: ev["version"])
+        self._known = listed
+        for ev in out:
+            self._events.put(ev)
+
+    def _release(self, _error=None):
+        """I/O thread: the catch-up's listing failed; the held events go out as they came."""
+        held, self._held = self._held or [], None
+        for ev in held:
+            self._saw(ev)
+            self._events.put(ev)
 
     def next_event(self, timeout=None):
         """The next event, waiting at most ``timeout`` seconds (None: forever); None on timeout."""
@@ -509,9 +572,12 @@ class Connection(object):
             with self._lock:
                 self._out.clear()  # whatever was queued is in _pending too
                 watches, self._watches = list(self._watches.values()), {}
-                for w in watches:  # the host gives each a new id
+                for w in watches:  # the host gives each a new id; then what changed meanwhile
                     rid = next(self._ids)
                     p = _Pending(self._renewal(w), self._framed({"op": "watch", "prefix": w.prefix, "id": rid}))
+                    self._pending[rid] = p
+                    rid = next(self._ids)
+                    p = _Pending(w._catch_up, self._framed({"op": "list", "prefix": w.prefix, "id": rid}), w._release)
                     self._pending[rid] = p
                 sent = set(early)
                 for rid in sorted(self._pending):
@@ -523,6 +589,8 @@ class Connection(object):
     def _renewal(self, w):
         def renewed(result):
             w.id = result["watch"]
+            if w._held is None:
+                w._held = []  # until the catch-up that follows
             with self._lock:
                 self._watches[w.id] = w
         return renewed
@@ -565,7 +633,7 @@ class Connection(object):
         if op == "event":
             w = self._watches.get(frame.get("watch"))
             if w is not None:
-                w._events.put({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
+                w._event({"key": frame.get("key"), "version": frame.get("version"), "change": frame.get("change")})
         elif op == "bye":
             return "the host said bye: %s" % frame.get("reason")
         elif "id" in frame:
@@ -575,6 +643,8 @@ class Connection(object):
                 p.reply = frame
                 if p.on_reply is not None and frame.get("ok"):
                     p.on_reply(frame.get("result"))
+                elif p.on_error is not None and not frame.get("ok"):
+                    p.on_error(frame.get("error"))
                 p.event.set()
         elif not frame.get("ok", True):
             err = frame.get("error") or {}
@@ -723,6 +793,7 @@ class Connection(object):
                 self._watches[w.id] = w
 
         self._request({"op": "watch", "prefix": prefix}, on_reply=registered)
+        self._request({"op": "list", "prefix": prefix}, on_reply=w._seed)
         return w
 
     def _unwatch(self, w):

@@ -121,6 +121,80 @@ class PythonClientIT {
         }
     }
 
+    /**
+     * A watch catches up after a reconnect: while the listener is stopped (the script's client waits in
+     * the kept port's backlog), the store changes, deletes and adds keys under the watched prefix; once
+     * the listener is back the script gets exactly those three changes, in version order, then later
+     * events as usual, nothing twice.
+     */
+    @Test
+    void aWatchCatchesUpOnWhatChangedWhileTheScriptWasAway() throws Exception {
+        String code = String.join("\n",
+                "import sys, meshport",
+                "conn = meshport.connect('127.0.0.1', int(sys.argv[1]))",
+                "for k in ('pyaway/kept', 'pyaway/changed', 'pyaway/gone'):",
+                "    conn.put(k, 1)",
+                "w = conn.watch('pyaway/')",
+                "print('ready', flush=True)",
+                "got = [w.next_event(timeout=60) for _ in range(3)]",
+                "print('caught up', ' | '.join('%s %s %s' % (e['change'], e['key'], e['version']) if e else 'none' for e in got), flush=True)",
+                "v = conn.put('pyaway/after', 2)['version']",
+                "e = w.next_event(timeout=30)",
+                "print('then', e['change'], e['key'], e['version'] == v, 'more', w.next_event(timeout=0.3), flush=True)",
+                "conn.close()");
+        ProcessBuilder pb = new ProcessBuilder(PythonRunner.python(), "-c", code, String.valueOf(address.getPort())).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", ROOT.resolve("samples/python").toString());
+        Process p = pb.start();
+        StringBuffer out = new StringBuffer();
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    out.append(line).append('\n');
+                    if (line.equals("ready")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                out.append(e).append('\n');
+            }
+        });
+        reader.start();
+        try {
+            assertTrue(ready.await(60, java.util.concurrent.TimeUnit.SECONDS), "the script started: " + out);
+            org.osgi.framework.BundleContext ctx = host.framework().getBundleContext();
+            org.osgi.framework.Bundle listener = java.util.Arrays.stream(ctx.getBundles())
+                    .filter(b -> "io.meshport.listener".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            // The store is used through its interface as the host's bundles see it (this test's class
+            // path has its own copy of the API).
+            org.osgi.framework.ServiceReference<?> ref = ctx.getAllServiceReferences("io.meshport.session.SessionStore", null)[0];
+            Object store = ctx.getService(ref);
+            Class<?> api = ref.getBundle().loadClass("io.meshport.session.SessionStore");
+            Class<?> entryType = ref.getBundle().loadClass("io.meshport.session.SessionEntry");
+            Class<?> valueType = ref.getBundle().loadClass("io.meshport.session.SessionValue");
+            java.lang.reflect.Method get = api.getMethod("get", String.class);
+            java.lang.reflect.Method put = api.getMethod("put", String.class, String.class, long.class, valueType, long.class);
+            Object kept = ((java.util.Optional<?>) get.invoke(store, "pyaway/kept")).orElseThrow();
+            Object value = entryType.getMethod("value").invoke(kept);
+            java.lang.reflect.Method version = entryType.getMethod("version");
+            listener.stop();
+            long changedAt = (Long) version.invoke(put.invoke(store, "pyaway/changed", "cbor", 1L, value, -1L));
+            api.getMethod("delete", String.class, long.class).invoke(store, "pyaway/gone", -1L);
+            long addedAt = (Long) version.invoke(put.invoke(store, "pyaway/new", "cbor", 1L, value, -1L));
+            put.invoke(store, "elsewhere/x", "cbor", 1L, value, -1L);
+            listener.start();
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the script ended: " + out);
+            reader.join(5_000);
+            assertEquals(0, p.exitValue(), out.toString());
+            assertTrue(out.toString().contains("caught up delete pyaway/gone 0 | put pyaway/changed " + changedAt + " | put pyaway/new "
+                    + addedAt + "\n"), out.toString());
+            assertTrue(out.toString().contains("then put pyaway/after True more None"), out.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void theScatterExampleRunsWithNumPy() throws Exception {
         String out = PythonRunner.run(Map.of(), PythonRunner.sample(ROOT, "scatter_example.py"),
