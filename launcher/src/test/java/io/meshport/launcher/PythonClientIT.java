@@ -84,40 +84,19 @@ class PythonClientIT {
                 "        break",
                 "print('done', n, got['body'], got['version'] == v, 'reconnects', conn.reconnects, 'watch', seen is not None, flush=True)",
                 "conn.close()");
-        ProcessBuilder pb = new ProcessBuilder(PythonRunner.python(), "-c", code, String.valueOf(address.getPort())).redirectErrorStream(true);
-        pb.environment().put("PYTHONPATH", ROOT.resolve("samples/python").toString());
-        Process p = pb.start();
-        StringBuffer out = new StringBuffer();
-        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    out.append(line).append('\n');
-                    if (line.equals("ready")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (java.io.IOException e) {
-                out.append(e).append('\n');
-            }
-        });
-        reader.start();
+        Script script = Script.start(code, address.getPort());
         try {
-            assertTrue(ready.await(60, java.util.concurrent.TimeUnit.SECONDS), "the script started: " + out);
-            org.osgi.framework.Bundle listener = java.util.Arrays.stream(host.framework().getBundleContext().getBundles())
-                    .filter(b -> "io.meshport.listener".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            script.awaitReady();
+            org.osgi.framework.Bundle listener = listenerBundle();
             for (int i = 0; i < 3; i++) {
                 Thread.sleep(500);
                 listener.update();
             }
             assertNotNull(host.awaitListener(20_000));
-            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the script ended: " + out);
-            reader.join(5_000);
-            assertEquals(0, p.exitValue(), out.toString());
-            assertTrue(out.toString().contains("done 400 399 True reconnects 3 watch True"), out.toString());
+            String out = script.finish();
+            assertTrue(out.contains("done 400 399 True reconnects 3 watch True"), out);
         } finally {
-            p.destroyForcibly();
+            script.process.destroyForcibly();
         }
     }
 
@@ -142,30 +121,11 @@ class PythonClientIT {
                 "e = w.next_event(timeout=30)",
                 "print('then', e['change'], e['key'], e['version'] == v, 'more', w.next_event(timeout=0.3), flush=True)",
                 "conn.close()");
-        ProcessBuilder pb = new ProcessBuilder(PythonRunner.python(), "-c", code, String.valueOf(address.getPort())).redirectErrorStream(true);
-        pb.environment().put("PYTHONPATH", ROOT.resolve("samples/python").toString());
-        Process p = pb.start();
-        StringBuffer out = new StringBuffer();
-        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    out.append(line).append('\n');
-                    if (line.equals("ready")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (java.io.IOException e) {
-                out.append(e).append('\n');
-            }
-        });
-        reader.start();
+        Script script = Script.start(code, address.getPort());
         try {
-            assertTrue(ready.await(60, java.util.concurrent.TimeUnit.SECONDS), "the script started: " + out);
+            script.awaitReady();
             org.osgi.framework.BundleContext ctx = host.framework().getBundleContext();
-            org.osgi.framework.Bundle listener = java.util.Arrays.stream(ctx.getBundles())
-                    .filter(b -> "io.meshport.listener".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            org.osgi.framework.Bundle listener = listenerBundle();
             // The store is used through its interface as the host's bundles see it (this test's class
             // path has its own copy of the API).
             org.osgi.framework.ServiceReference<?> ref = ctx.getAllServiceReferences("io.meshport.session.SessionStore", null)[0];
@@ -184,14 +144,11 @@ class PythonClientIT {
             long addedAt = (Long) version.invoke(put.invoke(store, "pyaway/new", "cbor", 1L, value, -1L));
             put.invoke(store, "elsewhere/x", "cbor", 1L, value, -1L);
             listener.start();
-            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the script ended: " + out);
-            reader.join(5_000);
-            assertEquals(0, p.exitValue(), out.toString());
-            assertTrue(out.toString().contains("caught up delete pyaway/gone 0 | put pyaway/changed " + changedAt + " | put pyaway/new "
-                    + addedAt + "\n"), out.toString());
-            assertTrue(out.toString().contains("then put pyaway/after True more None"), out.toString());
+            String out = script.finish();
+            assertTrue(out.contains("caught up delete pyaway/gone 0 | put pyaway/changed " + changedAt + " | put pyaway/new " + addedAt + "\n"), out);
+            assertTrue(out.contains("then put pyaway/after True more None"), out);
         } finally {
-            p.destroyForcibly();
+            script.process.destroyForcibly();
         }
     }
 
@@ -338,6 +295,56 @@ class PythonClientIT {
         out.writeInt(body.length);
         out.write(body);
         out.flush();
+    }
+
+    /** A Python script run against the host, its output collected as it comes; it prints "ready" once set up. */
+    private static final class Script {
+        final Process process;
+        final StringBuffer out = new StringBuffer();
+        final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        final Thread reader;
+
+        private Script(Process process) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null;) {
+                        out.append(line).append('\n');
+                        if (line.equals("ready")) {
+                            ready.countDown();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    out.append(e).append('\n');
+                }
+            });
+            reader.start();
+        }
+
+        void awaitReady() throws InterruptedException {
+            assertTrue(ready.await(60, java.util.concurrent.TimeUnit.SECONDS), "the script started: " + out);
+        }
+
+        /** @return all the script printed, once it ended by itself (within 120 s) with status 0 */
+        String finish() throws InterruptedException {
+            assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the script ended: " + out);
+            reader.join(5_000);
+            assertEquals(0, process.exitValue(), out.toString());
+            return out.toString();
+        }
+
+        /** @return the script started with the host's port as its argument and samples/python on its path */
+        static Script start(String code, int port) throws Exception {
+            ProcessBuilder pb = new ProcessBuilder(PythonRunner.python(), "-c", code, String.valueOf(port)).redirectErrorStream(true);
+            pb.environment().put("PYTHONPATH", ROOT.resolve("samples/python").toString());
+            return new Script(pb.start());
+        }
+    }
+
+    private static org.osgi.framework.Bundle listenerBundle() {
+        return java.util.Arrays.stream(host.framework().getBundleContext().getBundles())
+                .filter(b -> "io.meshport.listener".equals(b.getSymbolicName())).findFirst().orElseThrow();
     }
 
     private static String pythonString(String s) {
