@@ -611,8 +611,12 @@ public final class MeshportClient implements AutoCloseable {
      */
     public Watch watch(String prefix, Consumer<WatchEvent> listener) {
         WatchState state = new WatchState(prefix, listener);
-        await(watchAsync(state, false));
-        await(listForWatch(state, false));
+        // Both sent at once: the host answers in order, so the watch is registered before the listing
+        // comes, and watch() takes one round trip.
+        CompletableFuture<Long> watched = watchAsync(state, false);
+        CompletableFuture<Object> listed = listForWatch(state, false);
+        await(watched);
+        await(listed);
         return new Watch(this, state);
     }
 
