@@ -108,6 +108,106 @@ class MeshCborReaderTest {
         assertEquals(1, m.point(1));
     }
 
+    /** An integer with a head of {@code bytes} bytes (1, 2, 4 or 8) whatever its size (RFC 8949 allows it). */
+    private static void wide(CborWriter w, long v, int bytes) {
+        int major = v < 0 ? 0x20 : 0;
+        long arg = v < 0 ? -1 - v : v;
+        byte[] b = new byte[1 + bytes];
+        b[0] = (byte) (major | (bytes == 1 ? 24 : bytes == 2 ? 25 : bytes == 4 ? 26 : 27));
+        for (int i = 0; i < bytes; i++) {
+            b[bytes - i] = (byte) (arg >>> (8 * i));
+        }
+        w.raw(b, 0, b.length);
+    }
+
+    @Test
+    void integersInWiderHeadsThanNeededAreReadExactlyWhereverNumbersAre() {
+        byte[] payload = map(5, w -> {
+            w.text("positions").arrayHeader(12);
+            wide(w, 0, 8);
+            wide(w, -1, 8);
+            wide(w, 2, 4);
+            wide(w, -300, 2);
+            wide(w, 4, 1);
+            wide(w, 16_777_217, 8); // rounds to the nearest float32
+            w.integer(0).integer(0).integer(1);
+            wide(w, -5_000_000_000L, 8);
+            w.float32(0.5f);
+            MeshPayloads.half(w, -2);
+            w.text("indices").arrayHeader(6);
+            wide(w, 0, 8);
+            wide(w, 1, 8); // the case clients met: 1 as 0x1b 00 00 00 00 00 00 00 01
+            wide(w, 2, 4);
+            wide(w, 3, 2);
+            wide(w, 0, 1);
+            wide(w, 2, 8);
+            w.text("faceCounts").arrayHeader(2);
+            wide(w, 3, 8);
+            wide(w, 3, 2);
+            w.text("attributes").mapHeader(2);
+            w.text("id").mapHeader(3).text("owner").text("face").text("size");
+            wide(w, 1, 8);
+            w.text("data").arrayHeader(2);
+            wide(w, Integer.MAX_VALUE, 8);
+            wide(w, Integer.MIN_VALUE, 8);
+            w.text("w").mapHeader(4).text("owner").text("point").text("size").integer(1).text("type").text("float").text("data").arrayHeader(4);
+            wide(w, -7, 8);
+            MeshPayloads.half(w, 0.25f);
+            w.float64(1e-3);
+            wide(w, 1L << 40, 8);
+            w.text("name").text("wide");
+        });
+        Mesh m = read(payload);
+        assertArrayEquals(new float[] {0, -1, 2, -300, 4, 16_777_216, 0, 0, 1, -5e9f, 0.5f, -2}, m.positions(new float[12]));
+        int[] idx = new int[6];
+        m.indices().get(idx);
+        assertArrayEquals(new int[] {0, 1, 2, 3, 0, 2}, idx);
+        assertEquals(2, m.faceCount());
+        assertEquals(Integer.MAX_VALUE, m.attribute("id").getInt(0, 0));
+        assertEquals(Integer.MIN_VALUE, m.attribute("id").getInt(1, 0));
+        assertArrayEquals(new float[] {-7, 0.25f, 1e-3f, 0x1p40f}, new float[] {m.attribute("w").getFloat(0, 0),
+            m.attribute("w").getFloat(1, 0), m.attribute("w").getFloat(2, 0), m.attribute("w").getFloat(3, 0)});
+        // base, as a version in eight bytes
+        byte[] update = map(2, w -> {
+            w.text("base");
+            wide(w, 7, 8);
+            w.text("positions").arrayHeader(12);
+            for (int i = 0; i < 12; i++) {
+                wide(w, i, 8);
+            }
+        });
+        Mesh updated = reader.read(update, 0, update.length, v -> {
+            assertEquals(7, v);
+            return m;
+        });
+        assertEquals(11f, updated.positions().get(11));
+    }
+
+    @Test
+    void intAttributesOutsideInt32AreRefusedWhateverTheirEncoding() {
+        java.util.function.BiFunction<String, Consumer<CborWriter>, byte[]> intAttribute = (type, data) -> map(2, w -> {
+            w.text("positions").value(new float[] {0, 0, 0});
+            w.text("attributes").mapHeader(1).text("id").mapHeader(type == null ? 3 : 4).text("owner").text("point").text("size").integer(1);
+            if (type != null) {
+                w.text("type").text(type);
+            }
+            w.text("data");
+            data.accept(w);
+        });
+        ByteBuffer u32 = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) 3_000_000_000L);
+        ByteBuffer u64 = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(1L << 40);
+        for (String type : new String[] {"int", null}) {
+            assertInvalid("attributes.id.data[0] = 3000000000 does not fit in int32", intAttribute.apply(type, w -> w.tag(70).bytes(u32.array())), this);
+            assertInvalid("attributes.id.data[0] = 1099511627776 does not fit in int32", intAttribute.apply(type, w -> w.tag(71).bytes(u64.array())), this);
+            assertInvalid("attributes.id.data[0] = 2147483648 does not fit in int32", intAttribute.apply(type, w -> w.arrayHeader(1).integer(1L << 31)), this);
+            assertInvalid("attributes.id.data[0] = 1099511627776 does not fit in int32", intAttribute.apply(type, w -> w.arrayHeader(1).integer(1L << 40)), this);
+            assertInvalid("attributes.id.data[0] = -2147483649 does not fit in int32", intAttribute.apply(type, w -> w.arrayHeader(1).integer(-(1L << 31) - 1)), this);
+        }
+        // Without a type, one float makes a float attribute: large integers are then floats, as sent.
+        Mesh m = read(intAttribute.apply(null, w -> w.arrayHeader(1).float64(3e9)));
+        assertEquals(3e9f, m.attribute("id").getFloat(0, 0));
+    }
+
     @Test
     void indefiniteLengthArraysAndChunkedTypedArrays() {
         byte[] le = MeshPayloads.le(QUAD);
