@@ -91,10 +91,16 @@ def connect(host="127.0.0.1", port=DEFAULT_PORT, token=None, tls=False, cafile=N
                       check_hostname=check_hostname, timeout=timeout, client=client, reconnect=reconnect)
 
 
-def _typed(values, dtype, tag):
-    """Values as an RFC 8746 typed array of ``tag``: NumPy arrays and lists alike, copied in bulk."""
+def _typed(values, dtype, tag, what="the array"):
+    """Values as an RFC 8746 typed array of ``tag``: NumPy arrays and lists alike, copied in bulk.
+    Integers that the type cannot hold, or fractions where integers are due, raise ValueError:
+    NumPy's conversion would wrap or truncate them silently."""
     if numpy is not None:
-        a = numpy.ascontiguousarray(numpy.asarray(values), dtype=numpy.dtype(dtype))
+        src = numpy.asarray(values)
+        target = numpy.dtype(dtype)
+        if target.kind in "iu" and src.size:
+            _check_integers(src, target, what)
+        a = numpy.ascontiguousarray(src, dtype=target)
         return cbor2.CBORTag(tag, a.tobytes())
     code = {_FLOAT32_LE: "f", _UINT32_LE: "I", _SINT32_LE: "i"}[tag]
     a = values if isinstance(values, array.array) and values.typecode == code else array.array(code, values)
@@ -102,6 +108,22 @@ def _typed(values, dtype, tag):
         a = array.array(code, a)
         a.byteswap()
     return cbor2.CBORTag(tag, a.tobytes())
+
+
+def _check_integers(src, target, what):
+    info = numpy.iinfo(target)
+    flat = src.reshape(-1)
+    if src.dtype.kind == "f":
+        bad = numpy.flatnonzero(~numpy.isfinite(flat) | (flat != numpy.round(flat)))
+        if bad.size:
+            raise ValueError("%s[%d] is %r, not an integer" % (what, bad[0], flat[bad[0]].item()))
+    elif src.dtype.kind not in "iub":
+        raise ValueError("%s must hold integers, not %s" % (what, src.dtype))
+    if src.dtype.kind != "b":
+        bad = numpy.flatnonzero((flat < info.min) | (flat > info.max))
+        if bad.size:
+            raise ValueError("%s[%d] is %s, outside %s's range %d..%d"
+                             % (what, bad[0], flat[bad[0]].item(), target.name, info.min, info.max))
 
 
 def _untyped(value):
@@ -714,9 +736,9 @@ class Connection(object):
         data floats or ints (ints stay ints). Arrays travel as typed arrays. Returns the put's result."""
         body = {"positions": _typed(positions, "<f4", _FLOAT32_LE)}
         if indices is not None:
-            body["indices"] = _typed(indices, "<u4", _UINT32_LE)
+            body["indices"] = _typed(indices, "<u4", _UINT32_LE, "indices")
         if face_counts is not None:
-            body["faceCounts"] = _typed(face_counts, "<u4", _UINT32_LE)
+            body["faceCounts"] = _typed(face_counts, "<u4", _UINT32_LE, "face_counts")
         if attributes:
             body["attributes"] = {n: self._attribute(n, a) for n, a in attributes.items()}
         if name is not None:
@@ -738,7 +760,7 @@ class Connection(object):
             data = list(data)
             is_int = all(isinstance(v, int) and not isinstance(v, bool) for v in data)
         if is_int:
-            return {"owner": owner, "size": size, "type": "int", "data": _typed(data, "<i4", _SINT32_LE)}
+            return {"owner": owner, "size": size, "type": "int", "data": _typed(data, "<i4", _SINT32_LE, "attributes[%r]" % name)}
         return {"owner": owner, "size": size, "type": "float", "data": _typed(data, "<f4", _FLOAT32_LE)}
 
     def update_positions(self, key, base, positions):

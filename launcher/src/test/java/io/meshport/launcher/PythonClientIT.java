@@ -194,6 +194,16 @@ class PythonClientIT {
                 "        assert e.code == 'CONFLICT' and e.detail['current'] == r['version'], e",
                 "    assert [e['key'] for e in c.list('py/')] == ['py/quad']",
                 "    assert c.delete('py/quad') > r['version']",
+                "    for bad, said in [(dict(indices=[0, 1, -1]), 'indices[2] is -1'),",
+                "                      (dict(indices=numpy.array([0.0, 1.5, 2.0])), 'indices[1] is 1.5'),",
+                "                      (dict(attributes={'id': ('point', 1, numpy.array([3_000_000_000, 0, 0, 0], dtype=numpy.uint32))}),",
+                "                       \"attributes['id'][0] is 3000000000\")]:",
+                "        try:", // NumPy would wrap or truncate these silently
+                "            c.put_mesh('py/bad', p, **bad)",
+                "            raise SystemExit('sent %r' % bad)",
+                "        except ValueError as e:",
+                "            assert str(e).startswith(said), e",
+                "    assert c.list('py/') == []",
                 "    print('all good')");
         assertTrue(PythonRunner.run(Map.of(), "-c", code).contains("all good"));
     }
