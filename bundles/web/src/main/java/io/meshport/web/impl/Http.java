@@ -47,6 +47,21 @@ final class Http {
         json(response, status, m);
     }
 
+    /**
+     * Writes {@code {"code", "message"}} with the status for a request whose body is not read (a refusal, or a
+     * body refused as too large). Such a request's connection ends after the response, and the response says
+     * {@code Connection: close}. Jetty would otherwise close the connection without telling anyone once it found
+     * the body unread after the response had gone out, and a client that kept the connection for its next
+     * request would find it dead.
+     */
+    static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close");
+        }
+        error(response, status, code, message);
+    }
+
     static void json(HttpServletResponse response, int status, Object value) throws IOException {
         byte[] body = toJson(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         response.setStatus(status);

@@ -90,7 +90,7 @@ public final class NodesServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         NodeGraph g = graph.get();
         if (g == null) {
-            Http.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE",
+            Http.refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE",
                     "the host has no node graph (is the node runtime bundle deployed?)");
             return;
         }
@@ -103,7 +103,8 @@ public final class NodesServlet extends HttpServlet {
             }
             body = (Map<?, ?>) v;
         } catch (IllegalArgumentException e) {
-            Http.error(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_ARGS", e.getMessage());
+            // a body too large is left unread
+            Http.refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "BAD_ARGS", e.getMessage());
             return;
         }
         try {

@@ -38,6 +38,8 @@ import io.meshport.listener.ListenerStatus;
  * <li>A request that changes something (not GET or HEAD) must come from the page's own origin.</li>
  * <li>Every response carries the page's Content-Security-Policy (its own origin only) and headers
  * that keep it out of frames and referrers.</li>
+ * <li>A refusal does not read the request's body: a request that has one gets {@code Connection: close}
+ * ({@link Http#refuse}).</li>
  * </ul>
  */
 public final class TokenFilter implements Filter {
@@ -78,21 +80,22 @@ public final class TokenFilter implements Filter {
         response.setHeader("Cache-Control", "no-store");
 
         if (!hostAllowed(request)) {
-            Http.error(response, HttpServletResponse.SC_FORBIDDEN, "BAD_HOST", "this page answers to the address it listens on only (Host '"
-                    + request.getHeader("Host") + "' refused)");
+            Http.refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "BAD_HOST",
+                    "this page answers to the address it listens on only (Host '" + request.getHeader("Host") + "' refused)");
             return;
         }
         String method = request.getMethod();
         boolean safe = "GET".equals(method) || "HEAD".equals(method);
         if (!safe && !sameOrigin(request)) {
-            Http.error(response, HttpServletResponse.SC_FORBIDDEN, "BAD_ORIGIN", "changes are accepted from the page's own origin only");
+            Http.refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "BAD_ORIGIN",
+                    "changes are accepted from the page's own origin only");
             return;
         }
         ListenerStatus l = listener.get();
         if (l == null) {
             // Without the listener nobody can say whether a token is needed, nor check one: refuse.
             response.setHeader("Retry-After", "1");
-            Http.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE",
+            Http.refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UNAVAILABLE",
                     "the host's socket listener is not running (it checks the token for the page too); try again shortly");
             return;
         }
@@ -124,9 +127,9 @@ public final class TokenFilter implements Filter {
             return;
         }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"meshport\"");
-        Http.error(response, HttpServletResponse.SC_UNAUTHORIZED, "UNAUTHORIZED",
-                "this Meshport host needs its token: open the address the host printed (it ends in ?token=...), or send"
-                        + " Authorization: Bearer TOKEN");
+        Http.refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, "UNAUTHORIZED",
+                "this Meshport host needs its token: add ?token=TOKEN to the page's address once (the host's output says"
+                        + " which file holds it), or send Authorization: Bearer TOKEN");
     }
 
     /** @return a new session for a visitor who presented {@code token}, which was accepted */

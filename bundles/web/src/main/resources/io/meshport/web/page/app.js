@@ -433,7 +433,7 @@ function connect() {
       let why = 'host unavailable';
       try {
         const r = await fetch('/api/nodes', { cache: 'no-store' });
-        if (r.status === 401) why = 'the host asks for its token: open the address it printed (…?token=…)';
+        if (r.status === 401) why = 'the host asks for its token: add ?token=TOKEN to this address once (the host\'s output says which file holds it)';
       } catch (e) {
         why = 'host unreachable';
       }

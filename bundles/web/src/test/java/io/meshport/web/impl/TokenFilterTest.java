@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -60,6 +61,7 @@ class TokenFilterTest {
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getInputStream().readAllBytes(); // as the page's servlets do: a body left unread ends the connection
             resp.setContentType("text/plain");
             resp.getWriter().write("secret data");
         }
@@ -169,13 +171,37 @@ class TokenFilterTest {
         HttpResponse<String> foreign = served.post("/api/nodes/cook", "{}", "Origin", "http://evil.example");
         assertEquals(403, foreign.statusCode());
         assertTrue(foreign.body().contains("BAD_ORIGIN"), foreign.body());
+        // The refusal leaves the body unread, so the server ends the connection: it must say so, or the client
+        // keeps it for the next request and finds it closed.
+        assertEquals("close", foreign.headers().firstValue("Connection").orElse(""));
         HttpResponse<String> own = served.post("/api/nodes/cook", "{}", "Origin", "http://127.0.0.1:" + port());
         assertEquals(200, own.statusCode());
+        assertEquals("", own.headers().firstValue("Connection").orElse(""), "a request that was served keeps its connection");
+
+        // The same refusal before the body has arrived, which the client above cannot arrange on purpose.
+        String early = rawPostWithoutItsBody("http://evil.example");
+        assertTrue(early.startsWith("HTTP/1.1 403"), early);
+        assertTrue(early.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), early);
 
         // DNS rebinding: a site that points its own name at 127.0.0.1 sends that name as Host.
         assertTrue(raw("evil.example:" + port()).startsWith("HTTP/1.1 403"));
         assertTrue(raw("localhost:" + port()).startsWith("HTTP/1.1 200"));
         assertTrue(raw("127.0.0.1:" + port()).startsWith("HTTP/1.1 200"));
+    }
+
+    /**
+     * A POST that announces a body and does not send it: its answer up to the server's end of the connection
+     * (a server that kept the connection for the body would run into the read timeout).
+     */
+    private static String rawPostWithoutItsBody(String origin) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/nodes/cook HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\nOrigin: " + origin
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** A GET with a Host header of our choosing (Java's HTTP client does not let one set it). */
