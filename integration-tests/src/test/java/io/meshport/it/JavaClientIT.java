@@ -144,9 +144,19 @@ public class JavaClientIT extends HostTestBase {
             assertEquals("watched/a", seen.get(2).key());
             assertTrue(seen.get(2).isDelete());
             w.close();
-            writer.putCbor("watched/c", 3);
-            assertTrue("the connection is fine after unwatch", watcher.ping() > 0);
-            Thread.sleep(200);
+            // A witness on the same connection sees a change made after watched/c: events come in the order of the
+            // changes and are delivered in order on one thread, so an event of watched/c would have come first.
+            List<WatchEvent> witnessed = new CopyOnWriteArrayList<>();
+            try (Watch witness = watcher.watch("sentinel/", witnessed::add)) {
+                writer.putCbor("watched/c", 3);
+                long last = writer.putCbor("sentinel/after-c", 1).version();
+                assertTrue("the connection is fine after unwatch", watcher.ping() > 0);
+                until = System.currentTimeMillis() + 5000;
+                while (witnessed.stream().noneMatch(ev -> ev.version() == last) && System.currentTimeMillis() < until) {
+                    Thread.sleep(5);
+                }
+                assertTrue("the witness saw the later change", witnessed.stream().anyMatch(ev -> ev.version() == last));
+            }
             assertEquals("no events after close", 3, seen.size());
         }
     }

@@ -171,8 +171,17 @@ class CookingTest extends GraphTestBase {
         assertEquals("mesh", e.codec());
         assertEquals(1f, e.value().value(Mesh.class).position(0, new Vector3f()).x);
         assertFalse(g.cook(p).recooked(), "its own write does not make it out of date");
-        Thread.sleep(200); // the auto-cook thread sees the write too, and must not cook again
-        assertEquals(1, pull.cooks.get());
+
+        // The auto-cook thread sees the write too, and must not cook again. It handles changes one at a time in
+        // order: once it has re-cooked a witness for a later change, it is past the node's own write.
+        String w = g.create("/obj", "pull", "w");
+        g.setParm(w, "key", "geo/b");
+        putMesh("geo/b", triangle(0));
+        g.cook(w);
+        putMesh("geo/b", triangle(1));
+        await("the witness to re-cook", () -> g.node(w).cookCount() == 2);
+        assertEquals(1, g.node(p).cookCount());
+        assertEquals(3, pull.cooks.get(), "p once, the witness twice");
         assertEquals(NodeState.COOKED, g.node(p).state());
     }
 
