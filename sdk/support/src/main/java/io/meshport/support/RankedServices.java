@@ -151,6 +151,19 @@ public final class RankedServices<T> {
         }
     }
 
+    /**
+     * Says that a name no service serves will not be served again soon: the bundle whose service served it
+     * last was uninstalled, not updated. Callers {@linkplain #await waiting} for it get null at once, and so
+     * do later ones, until a service claims it again.
+     *
+     * @param name the name
+     */
+    public synchronized void departed(String name) {
+        if (!byName.containsKey(name) && lastServed.remove(name) != null) {
+            notifyAll();
+        }
+    }
+
     /** @return the entries serving each name, sorted by name */
     public List<Entry<T>> all() {
         return new ArrayList<>(byName.values());

@@ -73,4 +73,25 @@ class RankedServicesTest {
         assertNull(r.await("mesh", 300), "no successor: null after the wait");
         assertTrue(System.nanoTime() - t0 >= 250_000_000L);
     }
+
+    @Test
+    void aNameThatDepartedIsNotWaitedForAndItsWaitersAreAnsweredAtOnce() throws Exception {
+        RankedServices<String> r = new RankedServices<>("codec id", log);
+        r.add(new RankedServices.Entry<>(1, "ply", 0, "ply 1.0", "old"));
+        r.remove(1); // its bundle stops: being updated or uninstalled, nobody knows yet
+        java.util.concurrent.CompletableFuture<Long> waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            long t = System.nanoTime();
+            assertNull(r.await("ply", 10_000));
+            return (System.nanoTime() - t) / 1_000_000;
+        });
+        Thread.sleep(200); // the waiter waits
+        r.departed("ply"); // it was uninstalled
+        assertTrue(waiter.get(5, java.util.concurrent.TimeUnit.SECONDS) < 5_000, "the waiter was answered when the name departed");
+        long t0 = System.nanoTime();
+        assertNull(r.await("ply", 10_000));
+        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "a later caller is answered at once");
+        r.add(new RankedServices.Entry<>(2, "ply", 0, "ply 1.0", "again"));
+        r.departed("ply"); // served again: nothing to forget
+        assertEquals("again", r.await("ply", 10_000).value());
+    }
 }

@@ -9,16 +9,17 @@ import io.meshport.support.RankedServices;
 /**
  * The codecs on the whiteboard, by id: when several services claim one id, the highest service
  * ranking serves it (then the oldest service), and the conflict is logged. A service without an id is
- * logged and ignored.
+ * logged and ignored. A request for an id whose codec just left waits a moment for its successor, unless
+ * its bundle was uninstalled ({@link Whiteboard}).
  */
 final class CodecRegistry {
     private final Log log;
-    private final RankedServices<PayloadCodec> codecs;
+    private final Whiteboard<PayloadCodec> codecs;
     private final java.util.Set<Long> progressive = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CodecRegistry(Log log) {
         this.log = log;
-        this.codecs = new RankedServices<>("codec id", log);
+        this.codecs = new Whiteboard<>("codec id", log);
     }
 
     /**
@@ -34,6 +35,11 @@ final class CodecRegistry {
 
     /** @param decodesProgressively its {@value PayloadCodec#PROGRESSIVE} property is true */
     void add(long serviceId, String codecId, int ranking, String owner, PayloadCodec codec, boolean decodesProgressively) {
+        add(serviceId, Whiteboard.NO_BUNDLE, codecId, ranking, owner, codec, decodesProgressively);
+    }
+
+    /** @param bundleId the id of the bundle providing it */
+    void add(long serviceId, long bundleId, String codecId, int ranking, String owner, PayloadCodec codec, boolean decodesProgressively) {
         if (codecId == null || codecId.isEmpty()) {
             log.warn("a codec service from " + owner + " has no " + PayloadCodec.ID + " property; it is ignored", null);
             return;
@@ -41,12 +47,17 @@ final class CodecRegistry {
         if (decodesProgressively) {
             progressive.add(serviceId);
         }
-        codecs.add(new RankedServices.Entry<>(serviceId, codecId, ranking, owner, codec));
+        codecs.add(new RankedServices.Entry<>(serviceId, codecId, ranking, owner, codec), bundleId);
     }
 
     void remove(long serviceId) {
         codecs.remove(serviceId);
         progressive.remove(serviceId);
+    }
+
+    /** @param bundleId the id of a bundle that was uninstalled: the ids its codecs served are not waited for */
+    void uninstalled(long bundleId) {
+        codecs.uninstalled(bundleId);
     }
 
     /**
@@ -70,7 +81,7 @@ final class CodecRegistry {
     /**
      * @param codecId a codec id
      * @return the codec serving it, waiting up to {@value #SWAP_GRACE_MS} ms when it was served a moment
-     *         ago (its bundle is being updated); null when there is none
+     *         ago (its bundle is being updated, not uninstalled); null when there is none
      */
     PayloadCodec await(String codecId) {
         RankedServices.Entry<PayloadCodec> e = codecs.await(codecId, SWAP_GRACE_MS);

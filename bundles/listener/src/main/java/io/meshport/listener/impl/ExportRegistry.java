@@ -16,7 +16,8 @@ import io.meshport.support.RankedServices;
 /**
  * The services bundles export to remote callers ({@link ExportedService}), by name. Only the public
  * methods of the interfaces a service is registered under are callable; {@code Object}'s methods never
- * are. When two services export one name, the higher service ranking serves it.
+ * are. When two services export one name, the higher service ranking serves it. A call for a name whose
+ * service just left waits a moment for its successor, unless its bundle was uninstalled ({@link Whiteboard}).
  */
 final class ExportRegistry {
     static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.]{0,63}");
@@ -40,11 +41,11 @@ final class ExportRegistry {
     }
 
     private final Log log;
-    private final RankedServices<Export> exports;
+    private final Whiteboard<Export> exports;
 
     ExportRegistry(Log log) {
         this.log = log;
-        this.exports = new RankedServices<>("exported service", log);
+        this.exports = new Whiteboard<>("exported service", log);
     }
 
     /**
@@ -58,6 +59,11 @@ final class ExportRegistry {
      * @param interfaces the interfaces it is registered under (classes among them are ignored)
      */
     void add(long serviceId, Object name, int ranking, String provider, Object service, List<Class<?>> interfaces) {
+        add(serviceId, Whiteboard.NO_BUNDLE, name, ranking, provider, service, interfaces);
+    }
+
+    /** @param bundleId the id of the bundle providing it */
+    void add(long serviceId, long bundleId, Object name, int ranking, String provider, Object service, List<Class<?>> interfaces) {
         if (!(name instanceof String) || !NAME.matcher((String) name).matches()) {
             log.warn("a service from " + provider + " exports the name " + (name == null ? "(none)" : "'" + name + "'")
                     + ", which is not a name callers can use (a letter, then letters, digits, _ or .); it is not exported", null);
@@ -91,7 +97,7 @@ final class ExportRegistry {
             l.sort(FEWER_PARAMETERS_FIRST);
         }
         exports.add(new RankedServices.Entry<>(serviceId, (String) name, ranking, provider,
-                new Export((String) name, service, Collections.unmodifiableMap(methods))));
+                new Export((String) name, service, Collections.unmodifiableMap(methods))), bundleId);
     }
 
     private static final java.util.Comparator<Method> FEWER_PARAMETERS_FIRST = new java.util.Comparator<Method>() {
@@ -114,13 +120,18 @@ final class ExportRegistry {
         exports.remove(serviceId);
     }
 
+    /** @param bundleId the id of a bundle that was uninstalled: the names its services exported are not waited for */
+    void uninstalled(long bundleId) {
+        exports.uninstalled(bundleId);
+    }
+
     /** @return the export serving a name, or null */
     Export get(String name) {
         RankedServices.Entry<Export> e = exports.get(name);
         return e == null ? null : e.value();
     }
 
-    /** @return the export serving a name, waiting a moment when its bundle is being updated; or null */
+    /** @return the export serving a name, waiting a moment when its bundle is being updated (not uninstalled); or null */
     Export await(String name) {
         RankedServices.Entry<Export> e = exports.await(name, CodecRegistry.SWAP_GRACE_MS);
         return e == null ? null : e.value();

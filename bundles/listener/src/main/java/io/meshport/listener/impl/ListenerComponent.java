@@ -9,9 +9,12 @@ import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Component;
@@ -30,15 +33,17 @@ import io.meshport.listener.ListenerStatus;
 import io.meshport.protocol.ExportedService;
 import io.meshport.session.SessionStore;
 import io.meshport.support.Log;
+import io.meshport.swap.HandOver;
 import io.meshport.swap.ListeningSockets;
 
 /**
  * The listener component: reads its configuration (PID {@value ListenerConfiguration#PID}, with the
  * command line's framework properties on top), follows the codecs on the whiteboard, and runs a
- * {@link SocketServer} for as long as it is active. It opens its port as soon as the session store is
- * there (immediate), and says {@code listening on ADDR:PORT} in the log once clients can connect.
+ * {@link SocketServer} for as long as it is active. It binds its port as soon as the session store is
+ * there (immediate); once the codecs and services it requires are served ({@link AcceptGate}) it accepts
+ * clients, registers {@link ListenerStatus} and says {@code listening on ADDR:PORT} in the log.
  */
-@Component(service = ListenerStatus.class, immediate = true, configurationPid = ListenerConfiguration.PID)
+@Component(service = {}, immediate = true, configurationPid = ListenerConfiguration.PID)
 public final class ListenerComponent implements ListenerStatus {
     @Reference
     private SessionStore store;
@@ -50,6 +55,10 @@ public final class ListenerComponent implements ListenerStatus {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
     private ListeningSockets sockets;
 
+    /** Tells a restarted listener what its predecessor served (see AcceptGate), when the host has it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private HandOver handOver;
+
     private final Log log = Log.osgi(new Supplier<Logger>() { // no lambdas on the update's path: see DaemonThreads
         @Override
         public Logger get() {
@@ -60,16 +69,34 @@ public final class ListenerComponent implements ListenerStatus {
     private final ExportRegistry exports = new ExportRegistry(log);
     private ServiceTracker<Object, Object> exported;
     private volatile SocketServer server;
+    private volatile AcceptGate gate;
+    /** This as {@link ListenerStatus}, registered while clients are accepted; guarded by this. */
+    private ServiceRegistration<ListenerStatus> status;
     private InetSocketAddress requested;
     private BundleContext context;
+
+    /** Tells the registries which bundles were uninstalled: what those served is not waited for as for an update. */
+    private final SynchronousBundleListener uninstalls = new SynchronousBundleListener() {
+        @Override
+        public void bundleChanged(BundleEvent event) {
+            if (event.getType() == BundleEvent.UNINSTALLED) {
+                codecs.uninstalled(event.getBundle().getBundleId());
+                exports.uninstalled(event.getBundle().getBundleId());
+            }
+        }
+    };
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
         Object id = ref.getProperty(PayloadCodec.ID);
         Object progressive = ref.getProperty(PayloadCodec.PROGRESSIVE);
-        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), id instanceof String ? (String) id : null, ranking(ref), owner(ref), codec,
-                Boolean.TRUE.equals(progressive) || "true".equals(progressive));
+        codecs.add((Long) ref.getProperty(Constants.SERVICE_ID), bundleId(ref), id instanceof String ? (String) id : null, ranking(ref),
+                owner(ref), codec, Boolean.TRUE.equals(progressive) || "true".equals(progressive));
+        AcceptGate g = gate;
+        if (g != null) {
+            g.check();
+        }
     }
 
     void updatedCodec(PayloadCodec codec, ServiceReference<PayloadCodec> ref) {
@@ -102,6 +129,7 @@ public final class ListenerComponent implements ListenerStatus {
         for (String p : problems) {
             logger.warn("listener configuration: {}", p);
         }
+        ctx.addBundleListener(uninstalls);
         exported = trackExports(ctx);
         SessionStore s = store;
         SocketServer srv = new SocketServer(limits, new Supplier<SessionStore>() {
@@ -113,22 +141,57 @@ public final class ListenerComponent implements ListenerStatus {
         if (sockets != null) {
             srv.borrowSocketsFrom(sockets);
         }
+        Object servedBefore = handOver == null ? null : handOver.take(AcceptGate.SERVED).orElse(null);
+        AcceptGate g = new AcceptGate(limits, servedBefore, codecs, exports, log, new Runnable() { // not a lambda: see DaemonThreads
+            @Override
+            public void run() {
+                serve(srv, false);
+            }
+        });
+        boolean ready = g.ready(); // a listener update finds everything there: no waiting, no thread
         try {
-            srv.start();
+            srv.start(ready);
         } catch (Exception e) {
             logger.error("the listener cannot start: {}", e.getMessage());
             exported.close();
+            ctx.removeBundleListener(uninstalls);
             throw e;
         }
-        server = srv;
         requested = new InetSocketAddress(limits.bindAddress, limits.port);
-        InetSocketAddress a = srv.address();
         if (limits.generatedTokenFile != null) {
             logger.warn("no token is configured and the listener binds {}: clients must send the token kept in {} (readable by"
                     + " this user only)", limits.bindAddress.getHostAddress(), limits.generatedTokenFile);
         }
-        logger.info("listening on {}:{}{}{}", a.getAddress().getHostAddress(), a.getPort(), limits.tls != null ? " with TLS" : "",
-                limits.tokenRequired() ? " (token required)" : "");
+        synchronized (this) {
+            server = srv;
+            gate = g;
+        }
+        if (ready) {
+            serve(srv, true);
+        } else {
+            g.startWaiting();
+        }
+    }
+
+    /**
+     * Accepts clients, registers the status and says where: at once from {@link #activate}, else from the
+     * gate's thread once what is required is served.
+     *
+     * @param accepting the server accepts already (it started so)
+     */
+    private void serve(SocketServer srv, boolean accepting) {
+        synchronized (this) {
+            if (server != srv || status != null) {
+                return; // stopped meanwhile
+            }
+            if (!accepting) {
+                srv.acceptConnections();
+            }
+            status = context.registerService(ListenerStatus.class, this, null);
+        }
+        InetSocketAddress a = srv.address();
+        logger.info("listening on {}:{}{}{}", a.getAddress().getHostAddress(), a.getPort(), srv.limits.tls != null ? " with TLS" : "",
+                srv.limits.tokenRequired() ? " (token required)" : "");
     }
 
     /**
@@ -141,8 +204,12 @@ public final class ListenerComponent implements ListenerStatus {
             public Object addingService(ServiceReference<Object> ref) {
                 Object service = ctx.getService(ref);
                 if (service != null) {
-                    exports.add((Long) ref.getProperty(Constants.SERVICE_ID), ref.getProperty(ExportedService.PROPERTY), ranking(ref),
-                            owner(ref), service, interfaces(ref));
+                    exports.add((Long) ref.getProperty(Constants.SERVICE_ID), bundleId(ref), ref.getProperty(ExportedService.PROPERTY),
+                            ranking(ref), owner(ref), service, interfaces(ref));
+                    AcceptGate g = gate;
+                    if (g != null) {
+                        g.check();
+                    }
                 }
                 return service;
             }
@@ -150,8 +217,8 @@ public final class ListenerComponent implements ListenerStatus {
             @Override
             public void modifiedService(ServiceReference<Object> ref, Object service) {
                 exports.remove((Long) ref.getProperty(Constants.SERVICE_ID));
-                exports.add((Long) ref.getProperty(Constants.SERVICE_ID), ref.getProperty(ExportedService.PROPERTY), ranking(ref),
-                        owner(ref), service, interfaces(ref));
+                exports.add((Long) ref.getProperty(Constants.SERVICE_ID), bundleId(ref), ref.getProperty(ExportedService.PROPERTY),
+                        ranking(ref), owner(ref), service, interfaces(ref));
             }
 
             @Override
@@ -187,6 +254,11 @@ public final class ListenerComponent implements ListenerStatus {
         return r instanceof Integer ? (Integer) r : 0;
     }
 
+    private static long bundleId(ServiceReference<?> ref) {
+        Bundle b = ref.getBundle();
+        return b == null ? Whiteboard.NO_BUNDLE : b.getBundleId();
+    }
+
     private static String owner(ServiceReference<?> ref) {
         Bundle b = ref.getBundle();
         return b == null ? "?" : b.getSymbolicName() + " " + b.getVersion();
@@ -194,16 +266,44 @@ public final class ListenerComponent implements ListenerStatus {
 
     @Deactivate
     void deactivate(int reason) {
-        SocketServer srv = server;
-        server = null;
+        SocketServer srv;
+        ServiceRegistration<ListenerStatus> reg;
+        AcceptGate g;
+        synchronized (this) {
+            srv = server;
+            server = null;
+            reg = status;
+            status = null;
+            g = gate;
+            gate = null;
+        }
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
+        if (reg != null) {
+            try {
+                reg.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+            if (handOver != null && !hostStopping) {
+                // Before the exports go below: the next listener of this host waits for these and no more.
+                handOver.deposit(AcceptGate.SERVED, AcceptGate.served(codecs, exports));
+            }
+        }
+        if (g != null) {
+            g.close();
+        }
         if (exported != null) {
             exported.close();
+        }
+        try {
+            context.removeBundleListener(uninstalls);
+        } catch (IllegalStateException e) {
+            // the bundle stops: its listeners go with it
         }
         if (srv == null) {
             return;
         }
-        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
-        boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
         String bye = hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect";
         int byes = srv.stop(bye, 5000);
         InetSocketAddress a = srv.address();

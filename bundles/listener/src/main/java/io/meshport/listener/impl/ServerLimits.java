@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -35,10 +39,15 @@ final class ServerLimits {
     static final int DEFAULT_MAX_PENDING = 256;
     static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
+    /** The built-in codecs (bundle io.meshport.codecs): a host without them cannot take a mesh. */
+    static final List<String> DEFAULT_REQUIRED_CODECS = List.of("mesh", "cbor", "bytes");
+    static final int DEFAULT_REQUIRED_TIMEOUT_S = 30;
     /** Replies queued beyond this many bytes pause reading from that client (back-pressure). */
     static final long OUTBOUND_HIGH_WATER = 8L * 1024 * 1024;
     /** ... and reading resumes once the queue is below this. */
     static final long OUTBOUND_LOW_WATER = 1024L * 1024;
+    /** What a required codec id may be: one word (the separators of the list are commas and spaces). */
+    private static final Pattern CODEC_ID = Pattern.compile("[^,\\s]+");
 
     final InetAddress bindAddress;
     final int port;
@@ -55,6 +64,12 @@ final class ServerLimits {
     final long maxInFlightBytes;
     final int workerThreads;
     final int maxConcurrentCalls;
+    /** Codec ids that must be served before the listener accepts clients. */
+    final List<String> requiredCodecs;
+    /** Exported service names that must be served before the listener accepts clients. */
+    final List<String> requiredServices;
+    /** How long the listener waits for those before it accepts clients anyway. */
+    final long requiredTimeoutMs;
     /** The TLS identity, or null to speak plain TCP. */
     final SSLContext tls;
     /** Where a token was generated for this run, or null when the token was configured (or there is none). */
@@ -76,6 +91,9 @@ final class ServerLimits {
         this.maxInFlightBytes = b.maxInFlightBytes;
         this.workerThreads = b.workerThreads;
         this.maxConcurrentCalls = b.maxConcurrentCalls;
+        this.requiredCodecs = List.copyOf(b.requiredCodecs);
+        this.requiredServices = List.copyOf(b.requiredServices);
+        this.requiredTimeoutMs = b.requiredTimeoutMs;
         this.tls = b.tls;
         this.generatedTokenFile = b.generatedTokenFile;
     }
@@ -118,6 +136,9 @@ final class ServerLimits {
         b.maxInFlightBytes = s.number("maxInFlightBytes", 0, 0, Long.MAX_VALUE);
         b.workerThreads = (int) s.number("workerThreads", 0, 0, 1024);
         b.maxConcurrentCalls = (int) s.number("maxConcurrentCalls", DEFAULT_MAX_CONCURRENT_CALLS, 1, 10_000);
+        b.requiredCodecs = s.names("requiredCodecs", DEFAULT_REQUIRED_CODECS, CODEC_ID, "codec id");
+        b.requiredServices = s.names("requiredServices", List.of(), ExportRegistry.NAME, "service name");
+        b.requiredTimeoutMs = 1000 * s.number("requiredTimeoutSeconds", DEFAULT_REQUIRED_TIMEOUT_S, 0, 3600);
         String token = s.text("token", "");
         String tokenFile = s.text("tokenFile", "");
         if (token.isEmpty() && !tokenFile.isEmpty()) {
@@ -222,6 +243,10 @@ final class ServerLimits {
         long maxInFlightBytes;
         int workerThreads;
         int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+        // Nothing required by default here: tests and embedders bring their own codecs.
+        List<String> requiredCodecs = List.of();
+        List<String> requiredServices = List.of();
+        long requiredTimeoutMs = DEFAULT_REQUIRED_TIMEOUT_S * 1000L;
         SSLContext tls;
         Path generatedTokenFile;
 
@@ -262,6 +287,41 @@ final class ServerLimits {
 
         long number(String name, long dflt, long min, long max) {
             return SettingValues.number(raw(name), name, dflt, min, max, problems);
+        }
+
+        /**
+         * A list of names: an array or collection (a typed configuration), or a text of names separated by
+         * commas or spaces (a .cfg file, the command line); an empty text for none. A name that cannot be
+         * one is reported and left out.
+         */
+        List<String> names(String name, List<String> dflt, Pattern valid, String what) {
+            Object v = raw(name);
+            if (v == null) {
+                return dflt;
+            }
+            List<String> items = new ArrayList<>();
+            if (v instanceof String[]) {
+                items.addAll(Arrays.asList((String[]) v));
+            } else if (v instanceof Collection) {
+                for (Object o : (Collection<?>) v) {
+                    items.add(String.valueOf(o));
+                }
+            } else {
+                items.addAll(Arrays.asList(String.valueOf(v).split("[,\\s]+")));
+            }
+            List<String> out = new ArrayList<>();
+            for (String item : items) {
+                String n = item.trim();
+                if (n.isEmpty() || out.contains(n)) {
+                    continue;
+                }
+                if (valid.matcher(n).matches()) {
+                    out.add(n);
+                } else {
+                    problems.add(name + ": '" + n + "' is not a " + what + "; it is left out");
+                }
+            }
+            return out;
         }
     }
 }

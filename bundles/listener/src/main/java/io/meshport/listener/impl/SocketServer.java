@@ -88,6 +88,16 @@ final class SocketServer {
      * @throws IOException when the address cannot be bound
      */
     void start() throws IOException {
+        start(true);
+    }
+
+    /**
+     * Binds and starts the selector thread and the workers.
+     *
+     * @param acceptNow false to leave clients in the listening socket's backlog until {@link #acceptConnections()}
+     * @throws IOException when the address cannot be bound
+     */
+    void start(boolean acceptNow) throws IOException {
         limits.checkBindIsSafe();
         selector = Selector.open();
         InetSocketAddress bind = new InetSocketAddress(limits.bindAddress, limits.port);
@@ -100,7 +110,7 @@ final class SocketServer {
                 server.bind(bind, 1024);
                 server.configureBlocking(false);
             }
-            acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+            acceptKey = server.register(selector, acceptNow ? SelectionKey.OP_ACCEPT : 0);
         } catch (IOException e) {
             if (server != null && sockets == null) {
                 server.close();
@@ -122,6 +132,18 @@ final class SocketServer {
         }, "meshport-selector");
         selectorThread.setDaemon(true);
         selectorThread.start();
+    }
+
+    /** Starts accepting the clients that wait in the backlog, and later ones (after {@code start(false)}). */
+    void acceptConnections() {
+        post(new Runnable() { // not a lambda: see DaemonThreads
+            @Override
+            public void run() {
+                if (accepting && acceptKey.isValid()) {
+                    acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+                }
+            }
+        });
     }
 
     /** @return where the server listens */
