@@ -41,6 +41,15 @@ public final class EmbeddedHost implements AutoCloseable {
     private static final String WEB_STATUS = "io.meshport.web.WebStatus";
     /** The longest the page's HTTP server waits for the listener before it starts anyway. */
     static final long WEB_SERVER_START_DELAY_MS = 5000;
+    /**
+     * The codecs the distribution's bundles serve (meshport-codecs, meshport-ply-codec, meshport-stl-codec)
+     * and the services they export (meshport-node-runtime): the listener's {@code requiredCodecs} and
+     * {@code requiredServices}, so that a client connecting as the port opens finds them all.
+     */
+    static final String DISTRIBUTION_CODECS = "mesh,cbor,bytes,ply,stl";
+    static final String DISTRIBUTION_SERVICES = "nodes";
+    /** How long the launcher waits for the listener: longer than the listener waits for what it requires (30 s). */
+    static final long LISTENER_START_TIMEOUT_MS = 45_000;
     /** SPI Fly (the ServiceLoader Mediator the page's HTTP server needs) reports each provider at INFO: keep it quiet. */
     private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
     private static final Pattern MESHPORT_JAR = Pattern.compile("(meshport-.+?)-(\\d[\\w.\\-]*)\\.jar");
@@ -83,7 +92,10 @@ public final class EmbeddedHost implements AutoCloseable {
 
         /**
          * Sets a listener setting as the command line does, over the configuration file (for example
-         * {@code tlsKeyStore}).
+         * {@code tlsKeyStore}). Settings become framework properties, which every bundle can read and
+         * the shell can show, except {@code token}: the host writes it into a file of the data
+         * directory that only its owner can read, gives the listener that file as its
+         * {@code tokenFile}, and deletes it when it stops, so that the token itself is never a property.
          *
          * @param name the setting, as in the listener's configuration
          * @param value its value
@@ -122,11 +134,38 @@ public final class EmbeddedHost implements AutoCloseable {
     private final Framework framework;
     private final Options options;
     private final long startedAt;
+    /** The file holding a token given with {@link Options#listener}, deleted at {@link #close()}; or null. */
+    private final Path privateTokenFile;
 
-    private EmbeddedHost(Framework framework, Options options, long startedAt) {
+    private EmbeddedHost(Framework framework, Options options, long startedAt, Path privateTokenFile) {
         this.framework = framework;
         this.options = options;
         this.startedAt = startedAt;
+        this.privateTokenFile = privateTokenFile;
+    }
+
+    /** @return a new file in {@code dir}, readable by its owner only (where the file system can say so), holding {@code token} */
+    private static Path privateTokenFile(Path dir, String token) throws IOException {
+        Path f;
+        try {
+            f = Files.createTempFile(dir, ".token-", ".tmp", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            f = Files.createTempFile(dir, ".token-", ".tmp");
+        }
+        f.toFile().deleteOnExit();
+        Files.writeString(f, token + "\n");
+        return f;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // readable by its owner only; deleteOnExit tries again
+            }
+        }
     }
 
     /**
@@ -175,7 +214,20 @@ public final class EmbeddedHost implements AutoCloseable {
         if (o.tokenFile != null) {
             cfg.put("meshport.listener.tokenFile", o.tokenFile.toAbsolutePath().toString());
         }
-        o.listener.forEach((k, v) -> cfg.put("meshport.listener." + k, v));
+        // The listener accepts clients once what the distribution deploys is served (Options.listener may say otherwise).
+        cfg.put("meshport.listener.requiredCodecs", DISTRIBUTION_CODECS);
+        cfg.put("meshport.listener.requiredServices", DISTRIBUTION_SERVICES);
+        o.listener.forEach((k, v) -> {
+            if (!k.equals("token")) {
+                cfg.put("meshport.listener." + k, v);
+            }
+        });
+        // A token given as a setting travels in a file, never as a property (see Options.listener).
+        String token = o.listener.get("token");
+        Path privateTokenFile = token == null || token.isEmpty() ? null : privateTokenFile(data, token);
+        if (privateTokenFile != null) {
+            cfg.put("meshport.listener.tokenFile", privateTokenFile.toString());
+        }
         if (o.webPort != null) {
             cfg.put("meshport.web.port", String.valueOf(o.webPort));
         } else if (o.port != null && o.port == 0) {
@@ -201,8 +253,14 @@ public final class EmbeddedHost implements AutoCloseable {
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         SPIFLY_LOG.setLevel(java.util.logging.Level.WARNING);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
-        Framework fw = factory.newFramework(cfg);
-        fw.start();
+        Framework fw;
+        try {
+            fw = factory.newFramework(cfg);
+            fw.start();
+        } catch (BundleException | RuntimeException e) {
+            deleteQuietly(privateTokenFile);
+            throw e;
+        }
         BundleContext ctx = fw.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         List<Path> later = new ArrayList<>();
@@ -225,7 +283,7 @@ public final class EmbeddedHost implements AutoCloseable {
                 b.start();
             }
         }
-        EmbeddedHost host = new EmbeddedHost(fw, o, t0);
+        EmbeddedHost host = new EmbeddedHost(fw, o, t0, privateTokenFile);
         if (!later.isEmpty() && !o.webOff) { // no page: no HTTP server either
             Thread t = new Thread(() -> host.startWebServerWhenListening(later), "meshport-start-web-server");
             t.setDaemon(true);
@@ -525,6 +583,8 @@ public final class EmbeddedHost implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+        } finally {
+            deleteQuietly(privateTokenFile);
         }
     }
 

@@ -48,9 +48,41 @@ public final class Main {
                     + " (the demo's: any free one), data directory data/ in the checkout");
 
     private final PrintStream out;
+    /** Whether {@link #out} is an interactive terminal, where the page's address may carry the token. */
+    private final boolean terminal;
 
+    /** @param out where to print; never a terminal (the page's address never carries the token) */
     Main(PrintStream out) {
+        this(out, false);
+    }
+
+    /**
+     * @param out where to print
+     * @param terminal true when {@code out} is an interactive terminal: only there is the page's address
+     *        printed with the token in it, for one click; a file or a pipe (a log) never gets it
+     */
+    Main(PrintStream out, boolean terminal) {
         this.out = out;
+        this.terminal = terminal;
+    }
+
+    /**
+     * @return true when standard input and output are an interactive terminal: {@link System#console()}
+     *         is null when either is redirected to a file or a pipe (up to JDK 21; from JDK 22 on it may
+     *         be a console that is no terminal, which {@code Console.isTerminal()} tells)
+     */
+    static boolean interactiveTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (NoSuchMethodException e) {
+            return true; // JDK 17 to 21: a console exists only when both are a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -59,7 +91,7 @@ public final class Main {
     public static void main(String[] args) {
         int code;
         try {
-            code = new Main(System.out).run(args);
+            code = new Main(System.out, interactiveTerminal()).run(args);
         } catch (UsageException e) {
             System.err.println("meshport: " + e.getMessage());
             System.err.println(USAGE);
@@ -121,7 +153,7 @@ public final class Main {
             out.println("Meshport host stopped");
         }, "meshport-shutdown"));
         try {
-            if (host.awaitListener(15_000) == null) {
+            if (host.awaitListener(EmbeddedHost.LISTENER_START_TIMEOUT_MS) == null) {
                 return 0; // stopped from the shell before the listener came up
             }
         } catch (IllegalStateException e) {
@@ -200,25 +232,41 @@ public final class Main {
     }
 
     /**
-     * Prints {@code view at URL}: with {@code ?token=} when the host needs a token and the launcher knows
-     * it (the token file given, or the one the listener generated), checked with the listener first.
+     * Prints {@code view at URL}, never with the token in it unless this prints to an interactive
+     * terminal: the output is the host's log, and a token is never logged. When the host needs a token,
+     * a second line says where it is (the token file given, or the one the listener generated,
+     * {@code DATA/token}), checked with the listener first, and how to use it; on a terminal the
+     * address carries it instead, for one click, when the launcher knows it.
      */
-    private void printPage(EmbeddedHost host, Path tokenFile, String query, String lead) throws InterruptedException {
+    void printPage(EmbeddedHost host, Path tokenFile, String query, String lead) throws InterruptedException {
         String url = host.awaitWeb(10_000);
         if (url == null) {
             return; // off, or its bundle logged why it does not serve
         }
         String q = query == null ? "" : query;
+        String bare = url + (q.isEmpty() ? "" : "?" + q);
         if (!host.listenerToken(null)) {
-            out.println(lead + "view at " + url + (q.isEmpty() ? "" : "?" + q));
+            out.println(lead + "view at " + bare);
             return;
         }
-        String token = firstLine(tokenFile != null ? tokenFile : host.dataDirectory().resolve("token"));
-        if (token != null && host.listenerToken(token)) {
+        Path where = (tokenFile != null ? tokenFile : host.dataDirectory().resolve("token")).toAbsolutePath();
+        String token = firstLine(where);
+        boolean known = token != null && host.listenerToken(token);
+        if (known && terminal) {
             out.println(lead + "view at " + url + "?token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8)
-                    + (q.isEmpty() ? "" : "&" + q));
+                    + (q.isEmpty() ? "" : "&" + q) + "   (the token is in " + where + ")");
+            return;
+        }
+        out.println(lead + "view at " + bare);
+        String indent = " ".repeat(lead.length()) + "  ";
+        String use = ": open " + bare + (q.isEmpty() ? "?" : "&") + "token=TOKEN once, with TOKEN replaced by it (the page then"
+                + " keeps a session cookie and drops the token from the address), or send 'Authorization: Bearer TOKEN'";
+        if (known) {
+            out.println(indent + "the page asks for the host's token, the first line of " + where + use);
         } else {
-            out.println(lead + "view at " + url + (q.isEmpty() ? "" : "?" + q) + " (the page asks for the host's token: add ?token=TOKEN once)");
+            out.println(indent + "the page asks for the host's token, which is not in " + where + " but set in the listener's"
+                    + " configuration (token or tokenFile, e.g. in " + host.dataDirectory().resolve("conf").resolve("io.meshport.listener.cfg")
+                    + ")" + use);
         }
     }
 
@@ -241,7 +289,7 @@ public final class Main {
         out.println("Meshport demo: a host in this process, a client talking to it over TCP");
         EmbeddedHost host = EmbeddedHost.start(options.data(data));
         try {
-            InetSocketAddress addr = host.awaitListener(15_000);
+            InetSocketAddress addr = host.awaitListener(EmbeddedHost.LISTENER_START_TIMEOUT_MS);
             if (addr == null) {
                 throw new IllegalStateException("the demo host stopped before it listened");
             }

@@ -210,33 +210,159 @@ class LauncherIT {
         assertTrue(log.endsWith("Meshport host stopped\n"), "a clean stop says so last:\n" + log);
     }
 
+    /**
+     * The token never reaches the host's output (its log): not at start, not for a hello with a wrong
+     * token or none, not for page and API requests carrying it in {@code ?token=}, not at the stop.
+     * Its output is a pipe here, so the address is printed without the token, with where the token is.
+     */
     @Test
-    void withATokenThePrintedAddressCarriesItAndWebPortOffServesNoPage(@TempDir Path own) throws Exception {
-        String token = "launcher-test-token-" + System.nanoTime();
+    void withATokenFileTheOutputSaysWhereTheTokenIsButNeverShowsItAndWebPortOffServesNoPage(@TempDir Path own) throws Exception {
+        String token = "leak-probe-" + Long.toHexString(new java.security.SecureRandom().nextLong()) + "-" + System.nanoTime();
+        String wrong = "wrong-probe-" + Long.toHexString(System.nanoTime());
         Path tokenFile = own.resolve("token.txt");
         Files.writeString(tokenFile, token + "\n");
-        String url;
-        try (HostProcess host = new HostProcess(own.resolve("a"), "--port", "0", "--token-file", tokenFile.toString())) {
-            url = host.await("view at (http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+)\\n").group(1);
-            assertTrue(url.endsWith("?token=" + token), url);
+        Path data = own.resolve("a");
+        HostProcess host = new HostProcess(data, "--port", "0", "--token-file", tokenFile.toString());
+        String clientError;
+        try {
+            int port = Integer.parseInt(host.await("listening on 127\\.0\\.0\\.1:(\\d+) \\(token required\\)").group(1));
+            String url = host.await("view at (http://127\\.0\\.0\\.1:\\d+/)\\n").group(1);
+            host.await(Pattern.quote(tokenFile.toAbsolutePath().toString())); // says where the token is
+            // A hello with a wrong token, and one without: refused, and the client's error does not quote it.
+            io.meshport.client.MeshportClientException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.meshport.client.MeshportClientException.class, () -> MeshportClient.connect(
+                            io.meshport.client.ClientOptions.of("127.0.0.1", port).withToken(wrong).withReconnect(java.time.Duration.ZERO)));
+            assertEquals(io.meshport.protocol.ErrorCode.UNAUTHORIZED, refused.code());
+            clientError = String.valueOf(refused) + refused.detail();
+            org.junit.jupiter.api.Assertions.assertThrows(io.meshport.client.MeshportClientException.class,
+                    () -> MeshportClient.connect(io.meshport.client.ClientOptions.of("127.0.0.1", port).withReconnect(java.time.Duration.ZERO)));
+            try (MeshportClient c = MeshportClient.connect(io.meshport.client.ClientOptions.of("127.0.0.1", port).withToken(token))) {
+                c.print("a client with the right token was here");
+                c.putCbor("probe/x", Map.of("n", 1));
+            }
+            // The page: without the token, with a wrong one, with the right one (the page redirects, the
+            // API answers), as a Bearer header, and requests that fail behind the token.
             java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
                     .cookieHandler(new java.net.CookieManager()).build();
-            String bare = url.substring(0, url.indexOf('?'));
-            assertEquals(401, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(bare)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "without the token");
-            java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, get(http, url, null).statusCode(), "without the token");
+            assertEquals(401, get(http, url + "?token=" + wrong, null).statusCode(), "with a wrong one");
+            java.net.http.HttpResponse<String> page = get(http, url + "?token=" + token, null);
             assertEquals(200, page.statusCode(), "with it (redirected to the address without it, the session cookie kept)");
-            assertEquals(bare, page.uri().toString());
+            assertEquals(url, page.uri().toString());
             assertTrue(page.body().contains("<title>Meshport</title>"));
-            assertTrue(!host.log().replace(url, "").contains(token), "the token appears nowhere else in the output:\n" + host.log());
+            java.net.http.HttpClient fresh = java.net.http.HttpClient.newHttpClient(); // no cookie: the query is all it has
+            assertEquals(200, get(fresh, url + "api/entry?key=probe/x&token=" + token, null).statusCode());
+            assertEquals(404, get(fresh, url + "api/entry?key=probe/none&token=" + token, null).statusCode());
+            get(fresh, url + "api/mesh?key=probe/x&token=" + token, null); // not a mesh: an error, behind the token
+            assertEquals(200, get(fresh, url + "api/entry?key=probe/x", token).statusCode(), "Authorization: Bearer");
+            assertEquals(401, get(fresh, url + "api/entry?key=probe/x", wrong).statusCode());
+            java.net.http.HttpResponse<String> post = fresh.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "api/nodes?token=" + token)).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{not json"))
+                    .header("Content-Type", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(post.statusCode() >= 400, "a bad request behind the token: " + post.statusCode());
+            host.await("a client with the right token was here"); // the log so far is all there
+        } finally {
+            host.close();
         }
-        try (HostProcess host = new HostProcess(own.resolve("b"), "--port", "0", "--web-port", "off")) {
-            host.await("Meshport host up in");
-            host.await("the web page is off");
-            Thread.sleep(1000); // what would have printed the address had a second to do it
-            assertTrue(!host.log().contains("view at"), host.log());
+        String log = host.log();
+        assertTrue(log.endsWith("Meshport host stopped\n"), log);
+        assertTrue(!log.contains(token), "the token appears nowhere in the host's output:\n" + log);
+        assertTrue(!log.contains(wrong), "nor does a wrong token a client sent:\n" + log);
+        assertTrue(!clientError.contains(wrong), "the client's error does not quote the hello: " + clientError);
+        assertTrue(!Pattern.compile("view at \\S*token=").matcher(log).find(), "no address with a token in it:\n" + log);
+        try (var files = Files.walk(data)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertTrue(!bytes.contains(token), "no file in the data folder holds the token: " + f);
+            }
         }
+        HostProcess off = new HostProcess(own.resolve("b"), "--port", "0", "--web-port", "off");
+        try {
+            off.await("Meshport host up in");
+            off.await("the web page is off");
+        } finally {
+            off.close();
+        }
+        String offLog = off.log();
+        assertTrue(offLog.endsWith("Meshport host stopped\n"), offLog);
+        assertTrue(!offLog.contains("view at"), "no address in all the host's output:\n" + offLog);
+        // What prints the address has returned, having printed nothing: nothing is left to print it later.
+        try (EmbeddedHost h = EmbeddedHost.start(new EmbeddedHost.Options().data(own.resolve("c")).port(0).web(false))) {
+            assertNotNull(h.awaitListener(20_000));
+            assertEquals("", printPage(h, null, false, "", ""));
+        }
+    }
+
+    /**
+     * The page's address carries the token only on an interactive terminal; anywhere else the output
+     * says where the token is. A token given as a listener setting is never a property (framework,
+     * configuration or service) and its file is gone once the host stops.
+     */
+    @Test
+    void theAddressCarriesTheTokenOnlyOnATerminalAndAGivenTokenIsNeverAProperty(@TempDir Path own) throws Exception {
+        String token = "inproc-probe-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        Path tokenFile = own.resolve("token.txt");
+        Files.writeString(tokenFile, token + "\n");
+        Path data = own.resolve("data");
+        try (EmbeddedHost h = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(0).listener("token", token))) {
+            assertNotNull(h.awaitListener(20_000));
+            assertTrue(h.listenerToken(null) && h.listenerToken(token));
+            org.osgi.framework.BundleContext ctx = h.framework().getBundleContext();
+            assertEquals(null, ctx.getProperty("meshport.listener.token"));
+            for (org.osgi.framework.ServiceReference<?> r : ctx.getAllServiceReferences(null, null)) {
+                for (String k : r.getPropertyKeys()) {
+                    assertTrue(!String.valueOf(r.getProperty(k)).contains(token), "service property " + k + " of " + r);
+                }
+            }
+            Path held = Paths.get(ctx.getProperty("meshport.listener.tokenFile"));
+            assertTrue(held.startsWith(data.toAbsolutePath()), held.toString());
+            if (Files.getFileStore(held).supportsFileAttributeView("posix")) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(held)));
+            }
+
+            String piped = printPage(h, tokenFile, false, "", "");
+            assertTrue(!piped.contains(token), piped);
+            assertTrue(Pattern.compile("^view at http://127\\.0\\.0\\.1:\\d+/\n  the page asks for the host's token, the first line of "
+                    + Pattern.quote(tokenFile.toAbsolutePath().toString()) + ": open http://127\\.0\\.0\\.1:\\d+/\\?token=TOKEN once").matcher(piped).find(), piped);
+
+            String demo = printPage(h, tokenFile, false, "key=demo/torus", "  the page: ");
+            assertTrue(!demo.contains(token), demo);
+            assertTrue(demo.contains("/?key=demo/torus&token=TOKEN once"), demo);
+
+            Files.writeString(data.resolve("token"), token + "\n"); // as the listener generates it
+            String generated = printPage(h, null, false, "", "");
+            assertTrue(!generated.contains(token) && generated.contains("the first line of " + data.toAbsolutePath().resolve("token")), generated);
+            Files.delete(data.resolve("token"));
+            String unknown = printPage(h, null, false, "", "");
+            assertTrue(!unknown.contains(token) && unknown.contains("set in the listener's configuration"), unknown);
+
+            String tty = printPage(h, tokenFile, true, "", "");
+            assertTrue(Pattern.compile("^view at http://127\\.0\\.0\\.1:\\d+/\\?token=" + Pattern.quote(token) + " ").matcher(tty).find(), tty);
+            assertTrue(!printPage(h, null, true, "", "").contains(token), "on a terminal too, only a token the launcher knows");
+            h.close();
+            assertTrue(Files.notExists(held), "the token's file is deleted when the host stops");
+        }
+        try (var files = Files.walk(data)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                assertTrue(!new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(token), "no file in the data folder holds it: " + f);
+            }
+        }
+    }
+
+    private static String printPage(EmbeddedHost h, Path tokenFile, boolean terminal, String query, String lead) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            new Main(out, terminal).printPage(h, tokenFile, query, lead);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private static java.net.http.HttpResponse<String> get(java.net.http.HttpClient http, String url, String bearer) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private String python(Path script) throws Exception {
