@@ -38,7 +38,7 @@ public final class MeshCodec implements PayloadCodec {
         MeshReader.BaseResolver resolver = base -> {
             SessionEntry current = context.current().orElse(null);
             long at = current == null ? 0 : current.version();
-            if (at != base) {
+            if (current == null || at != base) { // base 0 on an absent key: there is no mesh to update
                 throw MeshportException.conflict("base " + base + " is not the current version of '" + context.key()
                         + "': " + (current == null ? "the key is absent" : "it is at version " + at), at);
             }

@@ -12,8 +12,8 @@ import io.meshport.protocol.MeshportException;
  * takes the next number. A failed write changes nothing and uses up no number. Writes may be made
  * conditional on a key's current version ({@code ifVersion}; 0 means the key must not exist).
  *
- * <p>The store keeps the heap its values hold under a memory budget; a put past it is refused with
- * {@code OVERLOADED}.
+ * <p>The store keeps the heap its values hold under a memory budget, shared with the data in flight
+ * ({@link #memory()}); a put past it is refused with {@code OVERLOADED}.
  */
 @org.osgi.annotation.versioning.ProviderType
 public interface SessionStore {
@@ -129,4 +129,11 @@ public interface SessionStore {
 
     /** @return the memory budget in bytes */
     long budgetBytes();
+
+    /**
+     * @return the host's memory account, which this store's values are held in: the listener reserves
+     *         the frames it receives there too, so that stored values and data in flight add up
+     * @since 1.2
+     */
+    MemoryAccount memory();
 }

@@ -88,7 +88,7 @@ public final class CborMessage {
                 if (name != null) {
                     if (indexOf(names, n, name) >= 0) {
                         if (badKey == null) {
-                            badKey = "the message has the key '" + name + "' twice";
+                            badKey = "the message has the key " + Quoted.quote(name) + " twice";
                         }
                     } else {
                         if (n == names.length) {
@@ -159,7 +159,7 @@ public final class CborMessage {
             if (name != null) {
                 if (indexOf(names, n, name) >= 0) {
                     if (badKey == null) {
-                        badKey = "the message has the key '" + name + "' twice";
+                        badKey = "the message has the key " + Quoted.quote(name) + " twice";
                     }
                 } else {
                     if (n == names.length) {

@@ -25,6 +25,7 @@ import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionValue;
 import io.meshport.wire.Cbor;
 import io.meshport.wire.CborFormatException;
+import io.meshport.wire.Quoted;
 import io.meshport.wire.call.CallValues;
 
 /**
@@ -65,7 +66,7 @@ final class CallDispatcher {
     CallDispatcher(SocketServer server, int maxConcurrentCalls) {
         this.server = server;
         this.pool = new ThreadPoolExecutor(0, maxConcurrentCalls, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new DaemonThreads("meshport-call-"));
+                new DaemonThreads("meshport-call-", server.log));
         this.meshes = new CallValues.Meshes() {
             @Override
             public Mesh read(byte[] b, int off, int len) {
@@ -105,13 +106,13 @@ final class CallDispatcher {
         ExportRegistry.Export export = server.exports.await(service);
         if (export == null) {
             List<String> names = server.exports.names();
-            throw new MeshportException(ErrorCode.NO_SERVICE, "no service '" + service + "' is exported by this host"
+            throw new MeshportException(ErrorCode.NO_SERVICE, "no service " + Quoted.quote(service) + " is exported by this host"
                     + (names.isEmpty() ? " (it exports none)" : "; it exports: " + String.join(", ", names)));
         }
         List<Method> candidates = export.methods.get(methodName);
         if (candidates == null) {
-            throw new MeshportException(ErrorCode.NO_METHOD, "service '" + service + "' has no method '" + methodName
-                    + "'; its methods: " + String.join(", ", export.methodNames()));
+            throw new MeshportException(ErrorCode.NO_METHOD, "service " + Quoted.quote(service) + " has no method " + Quoted.quote(methodName)
+                    + "; its methods: " + String.join(", ", export.methodNames()));
         }
         int[] ranges = argumentRanges(frame, argsStart, argsEnd);
         int count = ranges.length / 2;
@@ -212,7 +213,7 @@ final class CallDispatcher {
                 }
                 server.log.warn(what + " failed for " + c.describe(), cause);
                 throw new MeshportException(ErrorCode.CALL_FAILED, what + " failed: " + cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                        + (cause.getMessage() == null ? "" : ": " + Quoted.bound(cause.getMessage(), 4 * Quoted.MAX)));
             } catch (IllegalAccessException e) {
                 throw new MeshportException(ErrorCode.INTERNAL, what + " cannot be called: " + e.getMessage());
             }

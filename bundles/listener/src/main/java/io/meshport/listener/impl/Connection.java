@@ -32,6 +32,8 @@ final class Connection {
     static final int PAUSE_BUDGET = 4;
     static final int PAUSE_EOF = 8;
     static final int PAUSE_STOPPING = 16;
+    /** A frame too large for a connection that has not authenticated waits for the answer to its hello. */
+    static final int PAUSE_AUTH = 32;
 
     static final int MAX_WATCHES = 1024;
     private static final long LINGER_MS = 2000;
@@ -64,6 +66,8 @@ final class Connection {
     final SocketChannel channel;
     final Transport transport;
     final String remote;
+    /** The client's address, for the per-address limit. */
+    final java.net.InetAddress address;
     final FrameDecoder decoder;
     final long connectedAt;
     private final SocketServer server;
@@ -79,6 +83,8 @@ final class Connection {
     private boolean outputShut;        // selector thread
     private long closingDeadline;      // selector thread
     private long frameStartedAt;       // selector thread
+    private long roomWaitSince;        // selector thread: since when the next frame waits for room, or 0
+    private boolean spoke;             // selector thread: a whole frame has arrived
 
     private final Object outLock = new Object();
     private final ArrayDeque<OutFrame> out = new ArrayDeque<>();
@@ -96,14 +102,18 @@ final class Connection {
     private volatile ArrivingFrame arriving; // a large frame decoded while it arrives, until it is handled
     private final AtomicLong nextWatch = new AtomicLong();
 
-    Connection(long id, SocketChannel channel, Transport transport, String remote, SocketServer server) {
+    Connection(long id, SocketChannel channel, Transport transport, String remote, java.net.InetAddress address, SocketServer server) {
         this.id = id;
         this.channel = channel;
         this.transport = transport;
         this.remote = remote;
+        this.address = address;
         this.server = server;
-        this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.budget, server.frames);
+        this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.room, server.frames);
         this.decoder.largeBodies = drainTask; // each Task passes large bodies on to largeBodyStarted
+        if (server.limits.tokenRequired()) {
+            decoder.limitBeforeAuth(server.limits.maxFrameBytesBeforeHello);
+        }
         this.connectedAt = System.currentTimeMillis();
         this.lastActivity = connectedAt;
     }
@@ -136,7 +146,7 @@ final class Connection {
                 case DRAIN -> drain();
                 case CHECK_FINISHED -> checkFinished();
                 case AFTER_QUEUED -> afterQueued();
-                case RESUME_PENDING -> setPause(PAUSE_PENDING, false);
+                case RESUME_PENDING -> resumePending();
                 case LINGER -> linger();
                 default -> close(why);
             }
@@ -166,12 +176,23 @@ final class Connection {
                 discard();
                 return;
             }
+            if (authenticated) {
+                decoder.limitBeforeAuth(0);
+            }
             while (pause == 0 && state == State.OPEN) {
                 FrameDecoder.Event ev = decoder.poll(transport);
                 switch (ev) {
                     case FRAME:
                         lastActivity = System.currentTimeMillis();
+                        spoke = true;
+                        roomWaitSince = 0;
                         enqueue(decoder.takeFrame());
+                        break;
+                    case REFUSED:
+                        lastActivity = System.currentTimeMillis();
+                        spoke = true;
+                        roomWaitSince = 0;
+                        enqueue(decoder.takeRefused());
                         break;
                     case NEED_MORE:
                     case YIELD:
@@ -185,8 +206,24 @@ final class Connection {
                         return;
                     case WAIT_BUDGET:
                         frameStartedAt = 0;
+                        if (roomWaitSince == 0) {
+                            roomWaitSince = System.currentTimeMillis();
+                        }
                         setPause(PAUSE_BUDGET, true);
-                        server.awaitBudget(this);
+                        server.awaitBudget(this, decoder.waitedAtReleases());
+                        return;
+                    case BEFORE_AUTH:
+                        if (authenticated) { // its hello was answered while this frame's length was read
+                            decoder.limitBeforeAuth(0);
+                            break;
+                        }
+                        if (pending.get() > 0) {
+                            setPause(PAUSE_AUTH, true); // a hello (or what is refused as none) is being answered
+                            return;
+                        }
+                        enqueueFatal(new Fatal(ErrorCode.UNAUTHORIZED, "this host needs a token: say hello with it before"
+                                + " sending frames above " + server.limits.maxFrameBytesBeforeHello + " bytes (this one is "
+                                + decoder.rejectedLength() + ")"));
                         return;
                     case EOF:
                         eof = true;
@@ -295,6 +332,14 @@ final class Connection {
         }
     }
 
+    /** Selector thread: requests were answered, so reading may go on (and a frame waiting for a hello's answer be judged). */
+    private void resumePending() {
+        if (pending.get() == 0) {
+            setPause(PAUSE_AUTH, false);
+        }
+        setPause(PAUSE_PENDING, false);
+    }
+
     private void updateInterest() {
         if (key == null || !key.isValid()) {
             return;
@@ -334,8 +379,10 @@ final class Connection {
             java.util.concurrent.CompletableFuture<Void> later = null;
             try {
                 if (state == State.OPEN) {
-                    if (item instanceof byte[]) {
-                        later = server.handler.handle(this, (byte[]) item);
+                    if (item instanceof FrameRoom.Held) {
+                        later = server.handler.handle(this, ((FrameRoom.Held) item).frame);
+                    } else if (item instanceof FrameDecoder.Refused) {
+                        server.handler.refused(this, (FrameDecoder.Refused) item);
                     } else {
                         Fatal f = (Fatal) item;
                         closeAfter(Replies.error(null, f.code, f.message, null), f.code.name() + ": " + f.message);
@@ -365,9 +412,10 @@ final class Connection {
     }
 
     private void finished(Object item) {
-        if (item instanceof byte[]) {
-            byte[] frame = (byte[]) item;
-            server.releaseBudget(frame.length);
+        if (item instanceof FrameRoom.Held) {
+            FrameRoom.Held held = (FrameRoom.Held) item;
+            byte[] frame = held.frame;
+            server.releaseRoom(held);
             ArrivingFrame a = arrivingFor(frame);
             if (a != null) {
                 arriving = null;
@@ -467,15 +515,22 @@ final class Connection {
         }
         boolean done;
         long bytes;
+        IOException failed = null;
         synchronized (outLock) {
             try {
                 done = flushLocked();
             } catch (IOException e) {
-                close("write failed: " + e.getMessage());
-                return;
+                done = false;
+                failed = e;
             }
             writePending = !done;
             bytes = outBytes;
+        }
+        if (failed != null) {
+            // Closed outside the lock: closing ends the watches, which waits for the session's write lock,
+            // while a writer holding that lock may be waiting for this one to queue an event.
+            close("write failed: " + failed.getMessage());
+            return;
         }
         if (bytes > ServerLimits.OUTBOUND_HIGH_WATER) {
             setPause(PAUSE_OUTBOUND, true);
@@ -583,7 +638,7 @@ final class Connection {
         send(lastFrame);
         state = State.CLOSING;
         if (logged) {
-            server.log.info("closing " + describe() + ": " + why);
+            server.logLimit.info("connection closed", "closing " + describe() + ": " + why);
         } else {
             server.log.debug("closing " + describe() + ": " + why);
         }
@@ -642,12 +697,14 @@ final class Connection {
             }
             return;
         }
+        boolean stuck;
         synchronized (outLock) {
-            if (!out.isEmpty() && now - lastWriteProgress > l.writeTimeoutMs) {
-                server.log.warn(describe() + " read nothing of its replies for " + l.writeTimeoutMs / 1000 + " s; closing it", null);
-                close("write timeout");
-                return;
-            }
+            stuck = !out.isEmpty() && now - lastWriteProgress > l.writeTimeoutMs;
+        }
+        if (stuck) { // closed outside the lock, as in afterQueued
+            server.logLimit.warn("write timeout", describe() + " read nothing of its replies for " + l.writeTimeoutMs / 1000 + " s; closing it");
+            close("write timeout");
+            return;
         }
         if (transport.handshaking() && now - connectedAt > l.authTimeoutMs) {
             close("TLS handshake not finished within " + l.authTimeoutMs / 1000 + " s");
@@ -658,8 +715,20 @@ final class Connection {
                     + l.authTimeoutMs / 1000 + " s", null), "no authentication in time");
             return;
         }
+        if (!spoke && roomWaitSince == 0 && now - connectedAt > l.authTimeoutMs) {
+            // Before its first request a connection has the short timeout: idle sockets and half headers
+            // must not hold the host's connection slots for the idle or frame timeout.
+            closeAfter(Replies.bye("no request within " + l.authTimeoutMs / 1000 + " s of connecting"), "no first request in time");
+            return;
+        }
         if (frameStartedAt > 0 && now - frameStartedAt > l.frameTimeoutMs) {
             closeAfter(Replies.bye("a frame took longer than " + l.frameTimeoutMs / 1000 + " s to arrive"), "frame timeout");
+            return;
+        }
+        if (roomWaitSince > 0 && now - roomWaitSince > l.roomWaitMs && decoder.refuseWaiting("the host had no room for this "
+                + "frame for " + l.roomWaitMs / 1000 + " s (other large frames are being received); try again later")) {
+            roomWaitSince = 0;
+            setPause(PAUSE_BUDGET, false); // its body is read and dropped, and the request answered OVERLOADED
             return;
         }
         if (!busy() && !decoder.inFrame() && watches.isEmpty() && !stopping && now - lastActivity > l.idleTimeoutMs) {
@@ -678,7 +747,7 @@ final class Connection {
         }
         state = State.CLOSED;
         if (why != null) {
-            server.log.info("closed " + describe() + ": " + why);
+            server.logLimit.info("connection closed", "closed " + describe() + ": " + why);
         }
         if (key != null) {
             key.cancel();
@@ -688,7 +757,10 @@ final class Connection {
         } catch (IOException e) {
             // closing anyway
         }
-        decoder.release();
+        FrameRoom.Held partial = decoder.release();
+        if (partial != null) {
+            server.releaseRoom(partial); // through the server, so that connections waiting for room wake up
+        }
         ArrivingFrame a = arriving;
         if (a != null) {
             a.abandon();

@@ -7,12 +7,15 @@ import java.nio.channels.ReadableByteChannel;
 /**
  * Cuts one connection's byte stream into frames: a big-endian u32 length, then that many bytes.
  * Stateful and used by the selector thread only. It never reads past what it needs for the current
- * frame's decision: an oversize or empty length is reported before a byte of its body is read.
+ * frame's decision: an oversize or empty length is reported before a byte of its body is read, and
+ * a frame's array is allocated only once room for it is held ({@link FrameRoom}).
  *
  * <p>Small frames come out of a 64 KiB read buffer, so pipelined requests cost one system call for
  * many frames; the body of a large frame is read straight into its own array, at most 1 MiB per call
  * (the JDK copies heap reads through a temporary direct buffer of the requested size, and caches it
- * per thread: unbounded requests would pin that much native memory).
+ * per thread: unbounded requests would pin that much native memory). A frame that cannot be held
+ * (no memory for it) is refused: its first bytes are kept, for the request's id, and the rest is read
+ * and dropped, so that the connection stays in step and its client gets an answer.
  */
 final class FrameDecoder {
     /** What a call to {@link #poll} found. */
@@ -23,33 +26,63 @@ final class FrameDecoder {
         NEED_MORE,
         /** This call read its share; call again later to be fair to other connections. */
         YIELD,
-        /** The next frame needs room the in-flight budget does not have now. */
+        /** The next frame needs room that others hold now: wait for a release. */
         WAIT_BUDGET,
         /** The client closed its side. */
         EOF,
         /** The length prefix is 0. */
         EMPTY_FRAME,
         /** The length prefix is above the maximum: {@link #rejectedLength()}. */
-        TOO_LARGE
+        TOO_LARGE,
+        /** The next frame is above the limit for a connection that has not authenticated: {@link #rejectedLength()}. */
+        BEFORE_AUTH,
+        /** A frame was refused and its body dropped: {@link #takeRefused()}. */
+        REFUSED
+    }
+
+    /** A frame that was not held: the first bytes of its body and why. */
+    static final class Refused {
+        final byte[] head;
+        final int headLength;
+        final long length;
+        final String reason;
+
+        Refused(byte[] head, int headLength, long length, String reason) {
+            this.head = head;
+            this.headLength = headLength;
+            this.length = length;
+            this.reason = reason;
+        }
     }
 
     static final int READ_BUFFER_BYTES = 64 * 1024;
     static final int MAX_READ_BYTES = 1024 * 1024;
     private static final long BYTES_PER_POLL = 4L * 1024 * 1024;
+    /** The most of a refused frame's body kept to find its id (clients put the id before the body). */
+    static final int REFUSED_HEAD_BYTES = 4 * 1024;
 
-    private enum State { HEADER, AWAIT_BUDGET, BODY }
+    private enum State { HEADER, ADMIT, AWAIT_ROOM, BODY, SKIP }
 
     private final long maxFrameBytes;
-    private final InFlightBudget budget;
+    private final FrameRoom room;
     private final FramePool pool;
     private final ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_BYTES).flip(); // read mode: unconsumed bytes
     private State state = State.HEADER;
     private long length;
     private byte[] body;
     private int filled;
-    private byte[] ready;
+    private FrameRoom.Held ready;
     private long rejected;
-    private long heldBytes; // budget taken for the frame being read
+    private FrameRoom.Held held; // room taken for the frame being read
+    private long waitedAtReleases;
+    /** The largest frame accepted before the connection has authenticated; 0 once it need not. */
+    private long beforeAuthLimit;
+    // A frame being dropped
+    private byte[] skipHead;
+    private int skipHeadFilled;
+    private long skipLeft;
+    private String skipReason;
+    private Refused refused;
     /** Told when a large frame's body begins to arrive; may decode it meanwhile (see {@link PreDecoder}). */
     LargeBodies largeBodies;
     private ArrivingFrame arriving; // the frame being read, when its decode has begun
@@ -61,10 +94,18 @@ final class FrameDecoder {
         ArrivingFrame started(byte[] body);
     }
 
-    FrameDecoder(long maxFrameBytes, InFlightBudget budget, FramePool pool) {
+    FrameDecoder(long maxFrameBytes, FrameRoom room, FramePool pool) {
         this.maxFrameBytes = maxFrameBytes;
-        this.budget = budget;
+        this.room = room;
         this.pool = pool;
+    }
+
+    /**
+     * @param limit the largest frame taken before the connection authenticates, or 0 once it has
+     *        (or need not)
+     */
+    void limitBeforeAuth(long limit) {
+        this.beforeAuthLimit = limit;
     }
 
     /**
@@ -88,25 +129,66 @@ final class FrameDecoder {
                             rejected = length;
                             return Event.TOO_LARGE;
                         }
-                        state = State.AWAIT_BUDGET;
+                        state = State.ADMIT;
                         continue;
                     }
                     break;
-                case AWAIT_BUDGET:
-                    if (!budget.tryAcquire(length)) {
-                        return Event.WAIT_BUDGET;
+                case ADMIT:
+                    if (beforeAuthLimit > 0 && length > beforeAuthLimit) {
+                        rejected = length;
+                        return Event.BEFORE_AUTH; // the connection waits for its hello's answer, or refuses
                     }
-                    heldBytes = length;
-                    body = pool.take((int) length);
-                    if (body == null) {
-                        body = new byte[(int) length];
+                    state = State.AWAIT_ROOM;
+                    continue;
+                case AWAIT_ROOM: {
+                    long seen = room.releases();
+                    FrameRoom.Held h = room.tryTake(length);
+                    if (h == null) {
+                        String why = room.refusal(length);
+                        if (why == null) {
+                            waitedAtReleases = seen;
+                            return Event.WAIT_BUDGET;
+                        }
+                        skip(why);
+                        continue;
                     }
+                    byte[] b = pool.take((int) length);
+                    if (b == null) {
+                        try {
+                            b = new byte[(int) length];
+                        } catch (OutOfMemoryError e) {
+                            // Room was held, yet the heap has not this much free now (other data, garbage):
+                            // this frame is refused, and the selector thread lives on.
+                            room.give(h);
+                            skip("the host has not " + length + " bytes of memory free for this frame now; try again later");
+                            continue;
+                        }
+                    }
+                    held = h;
+                    body = b;
                     filled = 0;
                     state = State.BODY;
                     if (length >= PreDecoder.MIN_FRAME_BYTES && largeBodies != null) {
                         arriving = largeBodies.started(body);
                     }
                     continue;
+                }
+                case SKIP: {
+                    int take = (int) Math.min(in.remaining(), skipLeft);
+                    int keep = Math.min(take, skipHead.length - skipHeadFilled);
+                    in.get(skipHead, skipHeadFilled, keep);
+                    skipHeadFilled += keep;
+                    in.position(in.position() + take - keep);
+                    skipLeft -= take;
+                    if (skipLeft == 0) {
+                        refused = new Refused(skipHead, skipHeadFilled, length, skipReason);
+                        skipHead = null;
+                        skipReason = null;
+                        state = State.HEADER;
+                        return Event.REFUSED;
+                    }
+                    break;
+                }
                 default: { // BODY
                     int take = (int) Math.min(in.remaining(), length - filled);
                     in.get(body, filled, take);
@@ -116,9 +198,10 @@ final class FrameDecoder {
                     }
                     if (filled == length) {
                         arriving = null;
-                        ready = body;
+                        held.frame = body;
+                        ready = held;
                         body = null;
-                        heldBytes = 0; // now owned by whoever takes the frame
+                        held = null; // now owned by whoever takes the frame
                         state = State.HEADER;
                         return Event.FRAME;
                     }
@@ -164,16 +247,55 @@ final class FrameDecoder {
         }
     }
 
-    /** @return the frame that {@link Event#FRAME} announced; its budget is now the caller's to release */
-    byte[] takeFrame() {
-        byte[] f = ready;
+    /** Drops the frame whose length was read: its first bytes are kept, the rest read and dropped. */
+    private void skip(String why) {
+        skipHead = new byte[(int) Math.min(length, REFUSED_HEAD_BYTES)];
+        skipHeadFilled = 0;
+        skipLeft = length;
+        skipReason = why;
+        state = State.SKIP;
+    }
+
+    /**
+     * Refuses the frame that waits for room (it waited too long): it is dropped as it arrives, and
+     * {@link Event#REFUSED} reports it.
+     *
+     * @param why for the client
+     * @return true when a frame was waiting
+     */
+    boolean refuseWaiting(String why) {
+        if (state != State.AWAIT_ROOM) {
+            return false;
+        }
+        skip(why);
+        return true;
+    }
+
+    /**
+     * @return the frame that {@link Event#FRAME} announced ({@link FrameRoom.Held#frame}), with the room
+     *         it holds: now the caller's to give back once the frame is handled
+     */
+    FrameRoom.Held takeFrame() {
+        FrameRoom.Held f = ready;
         ready = null;
         return f;
     }
 
-    /** @return the length that {@link Event#TOO_LARGE} refused */
+    /** @return the frame that {@link Event#REFUSED} announced */
+    Refused takeRefused() {
+        Refused r = refused;
+        refused = null;
+        return r;
+    }
+
+    /** @return the length that {@link Event#TOO_LARGE} or {@link Event#BEFORE_AUTH} refused */
     long rejectedLength() {
         return rejected;
+    }
+
+    /** @return the releases counted when the last {@link Event#WAIT_BUDGET} was returned */
+    long waitedAtReleases() {
+        return waitedAtReleases;
     }
 
     /** @return true when part of a frame has arrived and its rest has not */
@@ -181,18 +303,22 @@ final class FrameDecoder {
         return state != State.HEADER || in.hasRemaining();
     }
 
-    /** @return true while waiting for room in the budget (the client is not the one being slow) */
+    /** @return true while waiting for room (the client is not the one being slow) */
     boolean awaitingBudget() {
-        return state == State.AWAIT_BUDGET;
+        return state == State.AWAIT_ROOM;
     }
 
-    /** Gives back the budget held for a partly read frame; call when the connection closes. */
-    void release() {
-        if (heldBytes > 0) {
-            budget.release(heldBytes);
-            heldBytes = 0;
-        }
+    /**
+     * Lets go of a partly read frame; call when the connection closes.
+     *
+     * @return the room it held, for the caller to give back, or null
+     */
+    FrameRoom.Held release() {
+        FrameRoom.Held h = held;
+        held = null;
         body = null;
+        skipHead = null;
         arriving = null; // the connection abandons it
+        return h;
     }
 }

@@ -67,7 +67,7 @@ final class PreDecoder {
 
     PreDecoder(SocketServer server) {
         this.server = server;
-        this.threads = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("meshport-predecode-"));
+        this.threads = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("meshport-predecode-", server.log));
     }
 
     /**

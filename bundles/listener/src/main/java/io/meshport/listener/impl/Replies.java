@@ -9,9 +9,17 @@ import io.meshport.protocol.ErrorCode;
 import io.meshport.session.SessionChange;
 import io.meshport.wire.CborWriter;
 import io.meshport.wire.Frames;
+import io.meshport.wire.Quoted;
 
 /** Builds the frames the host sends: replies, errors, events and bye. */
 final class Replies {
+    /**
+     * The longest error message sent, escapes aside: more than any the host writes of its own, so it
+     * cuts only text that quotes a client's (or a service's) unbounded, where it was not quoted through
+     * {@link Quoted} already.
+     */
+    static final int MAX_MESSAGE = 1000;
+
     private Replies() {
     }
 
@@ -62,11 +70,12 @@ final class Replies {
     /**
      * @param id the request id, or null when none could be read (frame-level errors)
      * @param code the error code
-     * @param message for people
+     * @param message for people; sent with control characters escaped, cut after {@value #MAX_MESSAGE} characters
      * @param detail machine-readable detail, may be empty
      * @return the frame
      */
     static ByteBuffer[] error(Long id, ErrorCode code, String message, Map<String, Object> detail) {
+        message = Quoted.bound(message, MAX_MESSAGE);
         CborWriter w = new CborWriter(96 + message.length());
         w.mapHeader(id == null ? 2 : 3);
         if (id != null) {

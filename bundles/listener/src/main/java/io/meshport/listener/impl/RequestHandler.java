@@ -24,6 +24,7 @@ import io.meshport.wire.Cbor;
 import io.meshport.wire.CborFormatException;
 import io.meshport.wire.CborMessage;
 import io.meshport.wire.Frames;
+import io.meshport.wire.Quoted;
 
 /**
  * Turns one frame into its effect and reply, checking in the protocol's order: the frame (one CBOR
@@ -32,6 +33,10 @@ import io.meshport.wire.Frames;
  * client's requests share.
  */
 final class RequestHandler {
+    /** The most characters of a {@code print} the log shows. */
+    static final int MAX_PRINT_CHARS = 2000;
+    /** Prints logged per second at most, by all clients. */
+    static final int PRINTS_PER_SECOND = 100;
     static final List<String> OPS = List.of("hello", "ping", "print", "put", "get", "delete", "list", "watch", "unwatch", "call");
     private static final Object NO_REPLY = new Object();
 
@@ -77,7 +82,7 @@ final class RequestHandler {
         }
         Long id = null;
         try {
-            if (m.has("id")) {
+            if (m.has("id") && !m.isNull("id")) { // a null optional field counts as absent: no reply
                 id = m.uint("id", true, 0);
             }
         } catch (MeshportException e) {
@@ -92,12 +97,15 @@ final class RequestHandler {
                 throw new MeshportException(ErrorCode.BAD_REQUEST, m.keyProblem());
             }
             r = shape(m);
-            if (server.limits.tokenRequired() && !c.authenticated) {
+            // Every hello is checked, not only the first: one with a wrong token (or none) on an
+            // authenticated connection is refused and closes it, as on a new connection.
+            if (server.limits.tokenRequired() && (!c.authenticated || "hello".equals(r.op))) {
                 if (!"hello".equals(r.op)) {
-                    unauthorized(c, id, "this host needs a token: the first message must be hello with it, not " + r.op);
+                    unauthorized(c, id, "this host needs a token: the first message must be hello with it, not " + Quoted.quote(r.op));
                     return null;
                 }
                 if (r.token == null || !server.limits.tokenMatches(r.token)) {
+                    c.authenticated = false; // nothing after it is served, whatever is already queued
                     unauthorized(c, id, r.token == null ? "this host needs a token, and hello has none" : "wrong token");
                     return null;
                 }
@@ -216,7 +224,10 @@ final class RequestHandler {
             case "ping":
                 return Map.of("time", System.currentTimeMillis());
             case "print":
-                server.log.info("[" + c.describe() + "] " + r.text);
+                // Escaped and cut: a client's text cannot forge a log line, fill the log, or reach a terminal raw.
+                if (server.logLimit.allow("print", PRINTS_PER_SECOND)) {
+                    server.log.info("[" + c.describe() + "] " + Quoted.bound(r.text, MAX_PRINT_CHARS));
+                }
                 return null;
             case "put":
                 return put(c, store, r, m);
@@ -261,7 +272,7 @@ final class RequestHandler {
                 }
                 return null;
             default:
-                throw new MeshportException(ErrorCode.UNKNOWN_OP, "unknown op '" + r.op + "'; this host knows "
+                throw new MeshportException(ErrorCode.UNKNOWN_OP, "unknown op " + Quoted.quote(r.op) + "; this host knows "
                         + String.join(", ", OPS));
         }
     }
@@ -271,7 +282,7 @@ final class RequestHandler {
             throw new MeshportException(ErrorCode.BAD_REQUEST, "'version' " + r.version + " is not a protocol version; this host speaks 1");
         }
         if (r.client != null) {
-            c.client = r.client.length() > 80 ? r.client.substring(0, 80) : r.client;
+            c.client = Quoted.bound(r.client, 80); // it names the connection in log lines
         }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("server", Protocol.SERVER_NAME);
@@ -405,7 +416,7 @@ final class RequestHandler {
     private PayloadCodec codec(String codecId) {
         PayloadCodec codec = server.codecs.await(codecId);
         if (codec == null) {
-            throw new MeshportException(ErrorCode.NO_CODEC, "no codec '" + codecId + "'; installed: "
+            throw new MeshportException(ErrorCode.NO_CODEC, "no codec " + Quoted.quote(codecId) + "; installed: "
                     + String.join(", ", server.codecs.ids()));
         }
         return codec;
@@ -459,12 +470,27 @@ final class RequestHandler {
 
         @Override
         public long availableBytes() {
-            return Math.max(0, store.budgetBytes() - store.usedBytes());
+            return Math.max(0, store.memory().limitBytes() - store.memory().usedBytes());
         }
 
         @Override
         public void requireVersion(long version) {
             required = version;
         }
+    }
+
+    /**
+     * Answers a frame that was refused and dropped (no memory for it): {@code OVERLOADED} for its
+     * request's id, found in the frame's first bytes (clients write the id before the body). Without an
+     * id there, the answer has none either and the connection closes, as for a frame-level error.
+     */
+    void refused(Connection c, FrameDecoder.Refused r) {
+        Long id = FrameHead.id(r.head, r.headLength);
+        if (id != null) {
+            c.send(Replies.error(id, ErrorCode.OVERLOADED, r.reason, null));
+            return;
+        }
+        c.closeAfter(Replies.error(null, ErrorCode.OVERLOADED, r.reason + " (its id was not among its first "
+                + r.headLength + " bytes)", null), "a frame refused: " + r.reason);
     }
 }

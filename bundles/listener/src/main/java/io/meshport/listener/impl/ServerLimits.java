@@ -39,6 +39,10 @@ final class ServerLimits {
     static final int DEFAULT_MAX_PENDING = 256;
     static final int DEFAULT_MAX_QUEUED_EVENTS = 10_000;
     static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
+    /** What a hello needs and then some: frames before a hello with the token are at most this long. */
+    static final long DEFAULT_MAX_FRAME_BYTES_BEFORE_HELLO = 64 * 1024;
+    static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+    static final int DEFAULT_ROOM_WAIT_S = 10;
     /** The built-in codecs (bundle io.meshport.codecs): a host without them cannot take a mesh. */
     static final List<String> DEFAULT_REQUIRED_CODECS = List.of("mesh", "cbor", "bytes");
     static final int DEFAULT_REQUIRED_TIMEOUT_S = 30;
@@ -55,6 +59,12 @@ final class ServerLimits {
     final byte[] token; // UTF-8, null when none
     final boolean allowInsecureBind;
     final int maxConnections;
+    /** Connections open at once from one address. */
+    final int maxConnectionsPerAddress;
+    /** The largest frame a connection may send before its hello with the token (when a token is required). */
+    final long maxFrameBytesBeforeHello;
+    /** How long a frame may wait for room before it is refused ({@code OVERLOADED}). */
+    final long roomWaitMs;
     final long idleTimeoutMs;
     final long frameTimeoutMs;
     final long authTimeoutMs;
@@ -82,6 +92,9 @@ final class ServerLimits {
         this.token = b.token;
         this.allowInsecureBind = b.allowInsecureBind;
         this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.maxFrameBytesBeforeHello = b.maxFrameBytesBeforeHello;
+        this.roomWaitMs = b.roomWaitMs;
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.frameTimeoutMs = b.frameTimeoutMs;
         this.authTimeoutMs = b.authTimeoutMs;
@@ -127,6 +140,9 @@ final class ServerLimits {
         b.maxFrameBytes = s.number("maxFrameBytes", Protocol.DEFAULT_MAX_FRAME_BYTES, 1, Integer.MAX_VALUE - 16);
         b.allowInsecureBind = Boolean.parseBoolean(s.text("allowInsecureBind", "false"));
         b.maxConnections = (int) s.number("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        b.maxConnectionsPerAddress = (int) s.number("maxConnectionsPerAddress", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 1_000_000);
+        b.maxFrameBytesBeforeHello = s.number("maxFrameBytesBeforeHello", DEFAULT_MAX_FRAME_BYTES_BEFORE_HELLO, 256, Integer.MAX_VALUE - 16);
+        b.roomWaitMs = 1000 * s.number("roomWaitSeconds", DEFAULT_ROOM_WAIT_S, 1, 3600);
         b.idleTimeoutMs = 1000 * s.number("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_S, 1, 86_400 * 7);
         b.frameTimeoutMs = 1000 * s.number("frameTimeoutSeconds", DEFAULT_FRAME_TIMEOUT_S, 1, 86_400);
         b.authTimeoutMs = 1000 * s.number("authTimeoutSeconds", DEFAULT_AUTH_TIMEOUT_S, 1, 3600);
@@ -234,6 +250,9 @@ final class ServerLimits {
         byte[] token;
         boolean allowInsecureBind;
         int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        long maxFrameBytesBeforeHello = DEFAULT_MAX_FRAME_BYTES_BEFORE_HELLO;
+        long roomWaitMs = DEFAULT_ROOM_WAIT_S * 1000L;
         long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_S * 1000L;
         long frameTimeoutMs = DEFAULT_FRAME_TIMEOUT_S * 1000L;
         long authTimeoutMs = DEFAULT_AUTH_TIMEOUT_S * 1000L;

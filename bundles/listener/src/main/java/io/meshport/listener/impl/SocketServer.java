@@ -1,6 +1,7 @@
 package io.meshport.listener.impl;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.meshport.session.MemoryAccount;
 import io.meshport.session.SessionStore;
 import io.meshport.support.Log;
 import io.meshport.swap.ListeningSockets;
@@ -41,19 +43,21 @@ final class SocketServer {
     final CallDispatcher calls;
     final Log log;
     final InFlightBudget budget;
+    final FrameRoom room;
     final FramePool frames = new FramePool();
-    final PreDecoder preDecoder = new PreDecoder(this);
+    final PreDecoder preDecoder;
     final RequestHandler handler;
     final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024); // selector thread: input being discarded
     private final Supplier<SessionStore> store;
 
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final AddressCounts addresses = new AddressCounts();
+    private final Refusals refusals = new Refusals();
+    final LogLimiter logLimit;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Connection> budgetWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final AtomicLong nextId = new AtomicLong();
-    private final AtomicInteger failureLogs = new AtomicInteger();
-    private volatile long failureLogWindow;
     private Selector selector;
     private ServerSocketChannel server;
     private SelectionKey acceptKey;
@@ -78,7 +82,16 @@ final class SocketServer {
         this.exports = exports;
         this.log = log;
         this.calls = new CallDispatcher(this, limits.maxConcurrentCalls);
+        this.preDecoder = new PreDecoder(this);
+        this.logLimit = new LogLimiter(log);
         this.budget = new InFlightBudget(limits.effectiveInFlightBytes());
+        this.room = new FrameRoom(budget, new Supplier<MemoryAccount>() { // not a lambda: see DaemonThreads
+            @Override
+            public MemoryAccount get() {
+                SessionStore s = store.get();
+                return s == null ? null : s.memory();
+            }
+        });
         this.handler = new RequestHandler(this);
     }
 
@@ -120,7 +133,7 @@ final class SocketServer {
         }
         address = (InetSocketAddress) server.getLocalAddress();
         int n = limits.effectiveWorkers();
-        workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads("meshport-worker-"));
+        workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads("meshport-worker-", log));
         workers.allowCoreThreadTimeOut(true);
         running = true;
         accepting = true;
@@ -179,19 +192,31 @@ final class SocketServer {
         }
     }
 
-    void awaitBudget(Connection c) {
+    /**
+     * @param c a connection whose next frame found no room
+     * @param seen {@link FrameRoom#releases()} before it looked
+     */
+    void awaitBudget(Connection c, long seen) {
         budgetWaiters.add(c);
-        if (budget.used() == 0) {
-            post(this::resumeBudgetWaiters); // released in between
+        if (room.releases() != seen) {
+            post(resumeWaiters); // room was given back between its look and now
         }
     }
 
-    void releaseBudget(long bytes) {
-        budget.release(bytes);
+    /** Gives back the room of a frame, waking the connections that wait for room. */
+    void releaseRoom(FrameRoom.Held held) {
+        room.give(held);
         if (!budgetWaiters.isEmpty()) {
-            post(this::resumeBudgetWaiters);
+            post(resumeWaiters);
         }
     }
+
+    private final Runnable resumeWaiters = new Runnable() { // not a lambda: see DaemonThreads
+        @Override
+        public void run() {
+            resumeBudgetWaiters();
+        }
+    };
 
     private void resumeBudgetWaiters() {
         int n = budgetWaiters.size();
@@ -205,91 +230,147 @@ final class SocketServer {
     }
 
     void closed(Connection c) {
-        connections.remove(c.id);
+        if (connections.remove(c.id) != null) {
+            addresses.remove(c.address);
+        }
     }
 
     /** Fire-and-forget failures go to the log, at most ten a second, so a misbehaving client cannot flood it. */
     void logRequestFailure(Connection c, String message) {
-        long now = System.currentTimeMillis();
-        if (now - failureLogWindow > 1000) {
-            failureLogWindow = now;
-            int dropped = failureLogs.getAndSet(0);
-            if (dropped > 10) {
-                log.warn((dropped - 10) + " more request failures were not logged", null);
-            }
-        }
-        if (failureLogs.incrementAndGet() <= 10) {
-            log.warn(c.describe() + ": " + message, null);
-        }
+        logLimit.warn("request failed", c.describe() + ": " + message);
     }
 
     // ---------------------------------------------------------------- selector thread
 
+    /**
+     * The selector thread's loop. Nothing that goes wrong with one connection or one task ends it: the
+     * connection is closed, the failure logged, and the loop goes on. An error of the whole loop (the
+     * selector failing, the heap running out while it allocates) is logged loudly and the loop starts
+     * again, on a new selector if the old one is broken; the listener never goes deaf silently.
+     */
     private void loop() {
         long lastScan = System.currentTimeMillis();
+        int failuresInARow = 0;
         try {
             while (running) {
-                selector.select(TICK_MS);
-                wakeupPending.set(false);
-                Runnable task;
-                while ((task = tasks.poll()) != null) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException e) {
-                        log.error("selector task failed", e);
+                try {
+                    lastScan = turn(lastScan);
+                    failuresInARow = 0;
+                } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+                    if (!running) {
+                        break;
                     }
-                }
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    try {
-                        if (!k.isValid()) {
-                            continue;
-                        }
-                        if (k.isAcceptable()) {
-                            accept();
-                            continue;
-                        }
-                        Connection c = (Connection) k.attachment();
-                        if (k.isWritable()) {
-                            c.onWritable();
-                        }
-                        if (k.isValid() && k.isReadable()) {
-                            c.onReadable();
-                        }
-                    } catch (java.nio.channels.CancelledKeyException e) {
-                        // closed while being handled
-                    } catch (RuntimeException e) {
-                        log.error("unexpected failure on the selector thread", e);
-                        Object a = k.attachment();
-                        if (a instanceof Connection) {
-                            ((Connection) a).close("internal error");
-                        }
+                    log.error("the listener's selector failed; serving goes on with a new one", e);
+                    renewSelector();
+                    failuresInARow++;
+                } catch (Throwable t) {
+                    if (!running) {
+                        break;
                     }
+                    failuresInARow++;
+                    log.error("the listener's selector thread met " + t + "; it goes on serving (failure " + failuresInARow
+                            + " in a row)", t instanceof OutOfMemoryError ? null : t);
                 }
-                long now = System.currentTimeMillis();
-                if (now - lastScan >= SCAN_MS) {
-                    lastScan = now;
-                    for (Connection c : connections.values()) {
-                        c.checkTimeouts(now);
-                    }
-                    frames.trim();
+                if (failuresInARow > 0) {
+                    sleep(Math.min(1000, 10L << Math.min(failuresInARow, 6))); // let the heap or the system recover
                 }
-            }
-        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-            if (running) {
-                log.error("the selector failed; the listener stops serving", e);
             }
         } finally {
             for (Connection c : connections.values()) {
                 c.close(null);
             }
+            refusals.closeAll();
             try {
                 selector.close();
             } catch (IOException e) {
                 // stopping anyway
             }
+        }
+    }
+
+    /** One turn of the loop: select, run posted tasks, serve what is ready, check timeouts now and then. */
+    private long turn(long lastScan) throws IOException {
+        selector.select(TICK_MS);
+        wakeupPending.set(false);
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                log.error("a task of the listener's selector thread failed", e);
+            }
+        }
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey k = it.next();
+            it.remove();
+            try {
+                if (!k.isValid()) {
+                    continue;
+                }
+                if (k.isAcceptable()) {
+                    accept();
+                    continue;
+                }
+                Object a = k.attachment();
+                if (a instanceof Refusals.Lingering) {
+                    refusals.onReadable((Refusals.Lingering) a, scratch);
+                    continue;
+                }
+                Connection c = (Connection) a;
+                if (k.isWritable()) {
+                    c.onWritable();
+                }
+                if (k.isValid() && k.isReadable()) {
+                    c.onReadable();
+                }
+            } catch (java.nio.channels.CancelledKeyException e) {
+                // closed while being handled
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                log.error("unexpected failure on the selector thread; the connection it served is closed", e);
+                Object a = k.attachment();
+                if (a instanceof Connection) {
+                    ((Connection) a).close("internal error");
+                }
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastScan >= SCAN_MS) {
+            for (Connection c : connections.values()) {
+                c.checkTimeouts(now);
+            }
+            refusals.expire(now);
+            frames.trim();
+            logLimit.flush();
+            return now;
+        }
+        return lastScan;
+    }
+
+    /** Moves every channel to a new selector, after the old one failed. */
+    private void renewSelector() {
+        Selector old = selector;
+        try {
+            Selector fresh = Selector.open();
+            for (SelectionKey k : old.keys()) {
+                if (!k.isValid()) {
+                    continue;
+                }
+                SelectionKey nk = k.channel().register(fresh, k.interestOps(), k.attachment());
+                if (k.attachment() instanceof Connection) {
+                    ((Connection) k.attachment()).key = nk;
+                } else if (k == acceptKey) {
+                    acceptKey = nk;
+                }
+            }
+            selector = fresh;
+            try {
+                old.close();
+            } catch (IOException e) {
+                // it failed already
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("the listener could not make a new selector; it tries again", e);
         }
     }
 
@@ -306,40 +387,45 @@ final class SocketServer {
                 return;
             }
             String remote;
+            InetAddress from;
             try {
-                remote = String.valueOf(ch.getRemoteAddress()).replaceFirst("^/", "");
+                InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
+                from = ra.getAddress();
+                remote = from.getHostAddress() + ":" + ra.getPort();
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 closeQuietly(ch);
                 continue;
             }
+            String refused = null;
             if (connections.size() >= limits.maxConnections) {
-                // Tell the client why instead of leaving it hanging; the write fits any send buffer.
-                // (Under TLS nothing can be said before a handshake: the client just sees the close.)
-                if (limits.tls == null) {
-                    try {
-                        ch.write(Replies.bye("the host serves " + limits.maxConnections + " connections, its limit; try again later"));
-                    } catch (IOException e) {
-                        // it is closed either way
-                    }
-                }
-                closeQuietly(ch);
-                log.warn("refused a connection from " + remote + ": " + limits.maxConnections + " connections open", null);
+                refused = "the host serves " + limits.maxConnections + " connections, its limit; try again later";
+            } else if (!addresses.tryAdd(from, limits.maxConnectionsPerAddress)) {
+                refused = "the host serves " + limits.maxConnectionsPerAddress + " connections from " + from.getHostAddress()
+                        + ", its limit per address; try again later";
+            }
+            if (refused != null) {
+                // Tell the client why instead of leaving it hanging (under TLS nothing can be said before a
+                // handshake: the client just sees the close).
+                refusals.refuse(ch, selector, limits.tls == null ? Replies.bye(refused) : null);
+                logLimit.warn("connection refused", "refused a connection from " + remote + ": " + refused);
                 continue;
             }
             Transport transport;
             try {
                 transport = limits.tls == null ? Transport.plain(ch) : new TlsTransport(ch, TlsContexts.engine(limits.tls));
             } catch (IOException e) {
-                log.warn("cannot start TLS with " + remote + ": " + e.getMessage(), null);
+                logLimit.warn("TLS failed", "cannot start TLS with " + remote + ": " + e.getMessage());
+                addresses.remove(from);
                 closeQuietly(ch);
                 continue;
             }
-            Connection c = new Connection(nextId.incrementAndGet(), ch, transport, remote, this);
+            Connection c = new Connection(nextId.incrementAndGet(), ch, transport, remote, from, this);
             try {
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
             } catch (IOException e) {
+                addresses.remove(from);
                 closeQuietly(ch);
                 continue;
             }

@@ -147,12 +147,16 @@ class ProgressiveDecodeTest extends HostTestBase {
     }
 
     @Test
-    void anUnauthenticatedConnectionGetsNoEarlyDecode() throws Exception {
+    void anUnauthenticatedConnectionGetsNoEarlyDecodeNorRoomForALargeFrame() throws Exception {
         start(ServerLimits.builder().token("a-token-of-twenty-chars-or-more"));
         RawClient c = client();
         long before = host.server.preDecoder.used.get();
-        sendSlowly(c, putFrame(1, "big/x", mesh(positions(0), triangles(-1))), 4);
-        Expect.error(c.reply(1), 1L, "UNAUTHORIZED");
+        byte[] framed = RawClient.framed(putFrame(1, "big/x", mesh(positions(0), triangles(-1))));
+        c.bytes(java.util.Arrays.copyOf(framed, 4096)); // its length says enough: the rest is never asked for
+        Map<Object, Object> r = c.read();
+        Expect.error(r, null, "UNAUTHORIZED");
+        assertTrue(Expect.message(r).contains("say hello with it before sending frames above 65536 bytes"), Expect.message(r));
         assertEquals(before, host.server.preDecoder.used.get());
+        assertEquals(0, host.server.room.inFlight(), "no room was taken for the frame");
     }
 }

@@ -22,6 +22,10 @@ final class TestHost implements AutoCloseable {
     }
 
     TestHost(ServerLimits.Builder limits, long storeBudget) throws IOException {
+        this(limits, storeBudget, Log.STDERR);
+    }
+
+    TestHost(ServerLimits.Builder limits, long storeBudget, Log log) throws IOException {
         store = new SessionStoreImpl(storeBudget, System::currentTimeMillis);
         codecs = new CodecRegistry(Log.STDERR);
         AtomicLong sid = new AtomicLong();
@@ -29,7 +33,7 @@ final class TestHost implements AutoCloseable {
         codecs.add(sid.incrementAndGet(), "cbor", 0, "test", new CborCodec());
         codecs.add(sid.incrementAndGet(), "bytes", 0, "test", new BytesCodec());
         exports = new ExportRegistry(Log.STDERR);
-        server = new SocketServer(limits.build(), () -> store, codecs, exports, Log.STDERR);
+        server = new SocketServer(limits.build(), () -> store, codecs, exports, log);
         server.start();
     }
 

@@ -59,8 +59,9 @@ public final class SessionStoreImpl implements SessionStore {
     /** Configuration of the session store. */
     @ObjectClassDefinition(name = "Meshport session store")
     public @interface Config {
-        /** @return the heap the stored values may hold; 0 for half of the maximum heap */
-        @AttributeDefinition(description = "Bytes of heap the stored values may hold; 0 = half the maximum heap")
+        /** @return the heap the stored values and the data in flight may hold together; 0 for 60 % of the maximum heap */
+        @AttributeDefinition(description = "Bytes of heap the stored values, the frames being received and the uploads may hold"
+                + " together (the host's memory account); 0 = 60 % of the maximum heap")
         long memoryBudgetBytes() default 0;
     }
 
@@ -75,7 +76,7 @@ public final class SessionStoreImpl implements SessionStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final RememberedWrites writes = new RememberedWrites(MAX_REMEMBERED_WRITES);
-    private final long budget;
+    private final HeapAccount account;
     private final LongSupplier clock;
     private volatile long version;
     private volatile long used;
@@ -108,11 +109,17 @@ public final class SessionStoreImpl implements SessionStore {
     }
 
     /**
-     * @param budgetBytes the memory budget; 0 or less for half of the maximum heap
+     * @param budgetBytes the memory account's limit (stored values and data in flight); 0 or less for
+     *        60 % of the maximum heap
      * @param clock gives the time of writes, epoch milliseconds
      */
     public SessionStoreImpl(long budgetBytes, LongSupplier clock) {
-        this.budget = budgetBytes > 0 ? budgetBytes : Runtime.getRuntime().maxMemory() / 2;
+        this.account = new HeapAccount(budgetBytes, new LongSupplier() {
+            @Override
+            public long getAsLong() {
+                return used;
+            }
+        });
         this.clock = clock;
     }
 
@@ -264,10 +271,12 @@ public final class SessionStoreImpl implements SessionStore {
             SessionEntry old = entries.get(key);
             checkVersion(key, old, ifVersion);
             long delta = value.retainedBytes() - (old == null ? 0 : old.value().retainedBytes());
-            if (delta > 0 && used + delta > budget) {
+            if (delta > 0 && !account.fits(delta)) {
+                long inFlight = account.reservedBytes();
                 throw new MeshportException(ErrorCode.OVERLOADED, "the session is full: it holds " + mib(used)
-                        + " of its " + mib(budget) + " budget, and this value needs " + mib(delta) + " more",
-                        Map.of("usedBytes", used, "budgetBytes", budget));
+                        + (inFlight > 0 ? " and data in flight " + mib(inFlight) : "") + " of its " + mib(account.limitBytes())
+                        + " budget, and this value needs " + mib(delta) + " more",
+                        Map.of("usedBytes", used, "inFlightBytes", inFlight, "budgetBytes", account.limitBytes()));
             }
             long v = version + 1;
             SessionEntry entry = new SessionEntry(key, v, codec, payloadBytes, clock.getAsLong(), value);
@@ -383,7 +392,12 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public long budgetBytes() {
-        return budget;
+        return account.limitBytes();
+    }
+
+    @Override
+    public io.meshport.session.MemoryAccount memory() {
+        return account;
     }
 
     private static void checkKey(String key) {

@@ -30,6 +30,7 @@ import io.meshport.wire.CborFormatException;
 import io.meshport.wire.CborTagged;
 import io.meshport.wire.CborValues;
 import io.meshport.wire.CborWriter;
+import io.meshport.wire.Quoted;
 import io.meshport.wire.mesh.TypedArray;
 
 /**
@@ -84,7 +85,31 @@ public final class CallValues {
         if (raw == Optional.class && rawClass(typeArgument(type, 0)) == Mesh.class) {
             return isNull(b, start) ? Optional.empty() : Optional.of(meshes.read(b, start, end - start));
         }
-        return convert(CborValues.decode(b, start, end), type, meshes);
+        Object v = CborValues.decode(b, start, end);
+        checkDepth(v, 0);
+        return convert(v, type, meshes);
+    }
+
+    /** The deepest nesting of arrays, maps and tags a value may have, read or written. */
+    static final int MAX_DEPTH = 64;
+
+    /** Refuses an argument nested deeper than a result may be, so that whatever is read can be sent back. */
+    private static void checkDepth(Object v, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new MappingException("a value nested more than " + MAX_DEPTH + " deep");
+        }
+        if (v instanceof java.util.List) {
+            for (Object e : (java.util.List<?>) v) {
+                checkDepth(e, depth + 1);
+            }
+        } else if (v instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                checkDepth(e.getKey(), depth + 1);
+                checkDepth(e.getValue(), depth + 1);
+            }
+        } else if (v instanceof io.meshport.wire.CborTagged) {
+            checkDepth(((io.meshport.wire.CborTagged) v).value(), depth + 1);
+        }
     }
 
     private static boolean isNull(byte[] b, int pos) {
@@ -211,7 +236,7 @@ public final class CallValues {
                 return fromWire.invoke(null, plain(v));
             } catch (ReflectiveOperationException e) {
                 Throwable c = e.getCause() != null ? e.getCause() : e;
-                throw new MappingException("not a valid " + raw.getSimpleName() + ": " + c.getMessage());
+                throw new MappingException("not a valid " + raw.getSimpleName() + ": " + Quoted.bound(c.getMessage(), 2 * Quoted.MAX));
             }
         }
         throw new MappingException("values of type " + raw.getName() + " cannot travel in a call");
@@ -307,7 +332,7 @@ public final class CallValues {
                 && Math.abs((Double) v) < 9.3e18) {
             l = (long) (double) (Double) v;
         } else if (v instanceof Number) {
-            throw new MappingException("a whole number between " + min + " and " + max + " expected, got " + v);
+            throw new MappingException("a whole number between " + min + " and " + max + " expected, got " + shown(v));
         } else {
             throw mismatch("a whole number", v);
         }
@@ -338,7 +363,7 @@ public final class CallValues {
                 return c;
             }
         }
-        throw new MappingException("one of " + names(type) + " expected, got '" + v + "'");
+        throw new MappingException("one of " + names(type) + " expected, got " + Quoted.quote((String) v));
     }
 
     private static List<String> names(Class<?> enumType) {
@@ -371,7 +396,7 @@ public final class CallValues {
             return c.newInstance(values);
         } catch (ReflectiveOperationException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            throw new MappingException("not a valid " + type.getSimpleName() + ": " + c.getMessage());
+            throw new MappingException("not a valid " + type.getSimpleName() + ": " + Quoted.bound(c.getMessage(), 2 * Quoted.MAX));
         }
     }
 
@@ -397,13 +422,20 @@ public final class CallValues {
                 : v instanceof List ? "a list" : v instanceof Map ? "a map" : v instanceof byte[] ? "a byte string"
                 : v instanceof CborTagged ? "a tagged item" : v.getClass().getSimpleName();
         if (v instanceof String) {
-            String s = (String) v;
-            return type + " '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
+            return type + " " + Quoted.quote((String) v, 40);
         }
-        if (v instanceof Number || v instanceof Boolean) {
+        if (v instanceof Number) {
+            return type + " " + shown(v);
+        }
+        if (v instanceof Boolean) {
             return type + " " + v;
         }
         return type;
+    }
+
+    /** @return a number as a message quotes it: a bignum of a client's is cut like any text it sent */
+    private static String shown(Object v) {
+        return Quoted.bound(String.valueOf(v), 40);
     }
 
     /** @return the class of a type: the raw class of a parameterized type, Object for variables and wildcards */
@@ -479,8 +511,8 @@ public final class CallValues {
     }
 
     private static void write(Out out, Object v, Meshes meshes, int depth) {
-        if (depth > 64) {
-            throw new MappingException("a value nested more than 64 deep (a cycle?)");
+        if (depth > MAX_DEPTH) {
+            throw new MappingException("a value nested more than " + MAX_DEPTH + " deep (a cycle?)");
         }
         CborWriter w = out.writer();
         if (v == null || v instanceof String || v instanceof Boolean || v instanceof Number || v instanceof byte[]

@@ -8,6 +8,7 @@ import io.meshport.mesh.AttributeStorage;
 import io.meshport.mesh.InvalidMeshException;
 import io.meshport.wire.Cbor;
 import io.meshport.wire.CborFormatException;
+import io.meshport.wire.Quoted;
 
 /**
  * Reads the {@code attributes} map of a mesh payload: name to {@code {owner, size, type, data}}
@@ -72,7 +73,7 @@ final class AttributesReader {
             if (i < 0) {
                 MeshItems.checkText(b, value, end, 0); // unknown keys are ignored
             } else if (at[i] >= 0) {
-                throw new InvalidMeshException(prefix + "." + k + " is given twice");
+                throw new InvalidMeshException(prefix + "." + k + " is given twice"); // one of the four keys
             } else {
                 at[i] = value;
             }
@@ -137,7 +138,7 @@ final class AttributesReader {
         String type = MeshItems.text(prefix + ".type", b, p, end);
         AttributeStorage s = AttributeStorage.fromWire(type);
         if (s == null) {
-            throw new InvalidMeshException(prefix + ".type '" + type + "' is not one of float, int, string");
+            throw new InvalidMeshException(prefix + ".type " + Quoted.quote(type) + " is not one of float, int, string");
         }
         return s;
     }
@@ -149,7 +150,7 @@ final class AttributesReader {
         String text = MeshItems.text(prefix + ".owner", b, p, end);
         AttributeOwner owner = AttributeOwner.fromWire(text);
         if (owner == null) {
-            throw new InvalidMeshException(prefix + ".owner '" + text + "' is not one of point, vertex, face, detail");
+            throw new InvalidMeshException(prefix + ".owner " + Quoted.quote(text) + " is not one of point, vertex, face, detail");
         }
         return owner;
     }

@@ -10,6 +10,7 @@ import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.wire.Cbor;
 import io.meshport.wire.CborFormatException;
+import io.meshport.wire.Quoted;
 
 /**
  * Reads a {@code mesh} payload (PROTOCOL.md section 6) straight from the payload bytes: typed arrays
@@ -133,10 +134,10 @@ public final class MeshCborReader implements MeshReader {
             String field = MeshItems.text("a key of the mesh map", b, p, end);
             int vs = Cbor.skip(b, p, end);
             if (vs >= end) {
-                throw new CborFormatException(vs, "map ends after the key '" + field + "', without its value");
+                throw new CborFormatException(vs, "map ends after the key " + Quoted.quote(field) + ", without its value");
             }
             if (f.seen.contains(field)) {
-                throw new InvalidMeshException(field + " is given twice");
+                throw new InvalidMeshException(Quoted.quote(field) + " is given twice");
             }
             f.seen.add(field);
             p = readField(field, b, vs, end, f, resolver, arrival, ve);

@@ -410,7 +410,7 @@ class MeshCborReaderTest {
             w.text("attributes").mapHeader(1).text("x").mapHeader(3).text("owner").text("point").text("size").uint(1).text("data").arrayHeader(4).text("a").text("b").integer(1).text("d"); }), this);
         assertInvalid("meta must be a map", map(2, w -> { w.text("positions").value(QUAD); w.text("meta").arrayHeader(0); }), this);
         assertInvalid("name must be text", map(2, w -> { w.text("positions").value(QUAD); w.text("name").integer(3); }), this);
-        assertInvalid("positions is given twice", map(2, w -> { w.text("positions").value(QUAD); w.text("positions").value(QUAD); }), this);
+        assertInvalid("'positions' is given twice", map(2, w -> { w.text("positions").value(QUAD); w.text("positions").value(QUAD); }), this);
     }
 
     @Test

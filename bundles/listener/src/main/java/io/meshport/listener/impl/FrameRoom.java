@@ -1,0 +1,109 @@
+package io.meshport.listener.impl;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.meshport.session.MemoryAccount;
+
+/**
+ * Room for the frame bodies being received: the listener's own cap on bytes in flight (so that many
+ * clients sending at once take turns), and, for frames above {@value #SMALL_FRAME} bytes, a
+ * reservation in the host's memory account, which the session's values share, so that the two add up
+ * below the heap. Small frames are not reserved there: a full session must not keep a client from
+ * reading or deleting.
+ */
+final class FrameRoom {
+    /** Frames up to this size take no room in the memory account (they fit the read buffer anyway). */
+    static final long SMALL_FRAME = FrameDecoder.READ_BUFFER_BYTES;
+
+    private final InFlightBudget cap;
+    private final Supplier<MemoryAccount> account;
+    /** Counts every release: a frame that found no room waits only if nothing was released since it looked. */
+    private final AtomicLong releases = new AtomicLong();
+
+    /**
+     * @param cap the listener's cap on bytes in flight
+     * @param account the host's memory account now (the session store's; it may be replaced), or null
+     */
+    FrameRoom(InFlightBudget cap, Supplier<MemoryAccount> account) {
+        this.cap = cap;
+        this.account = account;
+    }
+
+    /** Room held for one frame, and the frame once it has arrived. */
+    static final class Held {
+        final long bytes;
+        final MemoryAccount.Reservation reservation;
+        /** The frame's body, once whole. */
+        byte[] frame;
+
+        Held(long bytes, MemoryAccount.Reservation reservation) {
+            this.bytes = bytes;
+            this.reservation = reservation;
+        }
+    }
+
+    /** @return a number that changes whenever room is given back */
+    long releases() {
+        return releases.get();
+    }
+
+    /**
+     * @param bytes a frame's body length
+     * @return the room taken, or null when there is none now (then {@link #refusal} says whether to wait)
+     */
+    Held tryTake(long bytes) {
+        if (!cap.tryAcquire(bytes)) {
+            return null;
+        }
+        MemoryAccount.Reservation r = null;
+        if (bytes > SMALL_FRAME) {
+            MemoryAccount a = account.get();
+            if (a != null) {
+                r = a.tryReserve(bytes);
+                if (r == null) {
+                    cap.release(bytes);
+                    return null;
+                }
+            }
+        }
+        return new Held(bytes, r);
+    }
+
+    /**
+     * After {@link #tryTake} found no room: whether waiting can help.
+     *
+     * @param bytes the frame's body length
+     * @return null to wait (other frames hold room they will give back), or why the frame cannot be
+     *         taken now (nothing is in flight, so the memory account is full of stored data)
+     */
+    String refusal(long bytes) {
+        if (cap.used() > 0) {
+            return null;
+        }
+        MemoryAccount a = account.get();
+        if (a == null) {
+            return null;
+        }
+        return "the host's memory is full: " + mib(a.usedBytes()) + " of its " + mib(a.limitBytes())
+                + " are held by the session and uploads, and this " + bytes + "-byte frame does not fit; delete something or try later";
+    }
+
+    /** Gives back the room of a frame. */
+    void give(Held h) {
+        cap.release(h.bytes);
+        if (h.reservation != null) {
+            h.reservation.release();
+        }
+        releases.incrementAndGet();
+    }
+
+    /** @return bytes of frames held now, by this listener */
+    long inFlight() {
+        return cap.used();
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+}
