@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -33,9 +32,11 @@ import io.meshport.listener.ListenerStatus;
  * of that address: another host on the same machine must learn nothing from it. A page opened with
  * {@code ?token=} is redirected to the same address without it, so the token stays out of the
  * history and the address bar.</li>
- * <li>The {@code Host} header must name the loopback address the page listens on when it listens on
- * loopback: a web site that rebinds its own name to 127.0.0.1 (DNS rebinding) is refused.</li>
- * <li>A request that changes something (not GET or HEAD) must come from the page's own origin.</li>
+ * <li>The {@code Host} header must name this page exactly ({@link PageHosts}): a web site that points its
+ * own name at this machine (DNS rebinding) is refused, whether or not the host has a token.</li>
+ * <li>A request that changes something (not GET or HEAD) and comes from a browser (it has an
+ * {@code Origin}) must come from the origin its {@code Host} names: {@code http://}, that host, that
+ * port.</li>
  * <li>Every response carries the page's Content-Security-Policy (its own origin only) and headers
  * that keep it out of frames and referrers.</li>
  * <li>A refusal does not read the request's body: a request that has one gets {@code Connection: close}
@@ -48,6 +49,7 @@ public final class TokenFilter implements Filter {
 
     private final Supplier<ListenerStatus> listener;
     private final String contentSecurityPolicy;
+    private final PageHosts hosts;
     private final SecureRandom random = new SecureRandom();
     /** Session id to the token it was opened with, re-checked on every request (the token may change). */
     private final Map<String, String> sessions = new LinkedHashMap<>(16, 0.75f, true) {
@@ -62,10 +64,12 @@ public final class TokenFilter implements Filter {
     /**
      * @param listener gives the socket listener's status, or null while it is not running
      * @param contentSecurityPolicy the policy every response carries
+     * @param hosts which Host headers name the page
      */
-    public TokenFilter(Supplier<ListenerStatus> listener, String contentSecurityPolicy) {
+    public TokenFilter(Supplier<ListenerStatus> listener, String contentSecurityPolicy, PageHosts hosts) {
         this.listener = listener;
         this.contentSecurityPolicy = contentSecurityPolicy;
+        this.hosts = hosts;
     }
 
     @Override
@@ -79,14 +83,19 @@ public final class TokenFilter implements Filter {
         response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
         response.setHeader("Cache-Control", "no-store");
 
-        if (!hostAllowed(request)) {
+        String host = request.getHeader("Host");
+        String badHost = hosts.refusal(host, request.getLocalAddr(), request.getLocalPort());
+        if (badHost != null) {
             Http.refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "BAD_HOST",
-                    "this page answers to the address it listens on only (Host '" + request.getHeader("Host") + "' refused)");
+                    "this page answers to its own address only (localhost, a loopback address, or the address it listens on);"
+                            + " Host '" + (host == null ? "" : host) + "' is refused: " + badHost);
             return;
         }
         String method = request.getMethod();
         boolean safe = "GET".equals(method) || "HEAD".equals(method);
-        if (!safe && !sameOrigin(request)) {
+        String origin = request.getHeader("Origin");
+        // No Origin: not a browser (curl, scripts), which a rebinding site cannot be; the token rules apply.
+        if (!safe && origin != null && !PageHosts.sameOrigin(origin, host)) {
             Http.refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "BAD_ORIGIN",
                     "changes are accepted from the page's own origin only");
             return;
@@ -203,42 +212,6 @@ public final class TokenFilter implements Filter {
         }
         String path = request.getRequestURI();
         return (path == null || path.isEmpty() || !path.startsWith("/") || path.startsWith("//") ? "/" : path) + q;
-    }
-
-    /**
-     * When the page listens on loopback, only loopback names may address it: a page of another site
-     * that rebinds its name to 127.0.0.1 sends its own name as Host. Beyond loopback a token is
-     * required, and a rebinding site has neither the token nor the cookie.
-     */
-    static boolean hostAllowed(HttpServletRequest request) {
-        if (!isLoopback(request.getLocalAddr())) {
-            return true;
-        }
-        String host = request.getHeader("Host");
-        if (host == null) {
-            return true; // HTTP/1.0 without Host: not a browser
-        }
-        String name = host.toLowerCase(Locale.ROOT);
-        int colon = name.startsWith("[") ? name.indexOf("]:") + 1 : name.lastIndexOf(':');
-        if (colon > 0) {
-            name = name.substring(0, colon);
-        }
-        return name.equals("localhost") || name.equals("[::1]") || name.startsWith("127.");
-    }
-
-    private static boolean isLoopback(String address) {
-        return address != null && (address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1")
-                || address.equals("[::1]"));
-    }
-
-    /** A change must come from the page: its Origin (sent by browsers on every POST) names this host. */
-    static boolean sameOrigin(HttpServletRequest request) {
-        String origin = request.getHeader("Origin");
-        if (origin == null) {
-            return true; // not a browser (curl, tests); the token rules still apply
-        }
-        String host = request.getHeader("Host");
-        return host != null && origin.equalsIgnoreCase("http://" + host);
     }
 
     /** @return {@code value} encoded for a query string */

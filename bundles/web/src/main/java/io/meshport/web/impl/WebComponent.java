@@ -219,7 +219,8 @@ public final class WebComponent {
         String target = "(" + INSTANCE_PROPERTY + "=" + instance + ")";
         String threeVersion = context.getBundle().getHeaders().get("Meshport-Three-Version");
         PageServlet page = new PageServlet(threeVersion == null ? "dev" : threeVersion);
-        register(Filter.class, new TokenFilter(() -> listener, page.contentSecurityPolicy()), target, "filter", "/*");
+        register(Filter.class, new TokenFilter(() -> listener, page.contentSecurityPolicy(),
+                new PageHosts(settings.bindAddress, settings.bindText)), target, "filter", "/*");
         register(Servlet.class, page, target, "servlet", "/");
         register(Servlet.class, new MeshServlet(() -> store), target, "servlet", "/api/mesh");
         register(Servlet.class, new EntryServlet(() -> store), target, "servlet", "/api/entry");

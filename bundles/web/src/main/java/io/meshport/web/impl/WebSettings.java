@@ -25,14 +25,17 @@ final class WebSettings {
 
     final boolean enabled;
     final InetAddress bindAddress;
+    /** The bind address as configured (a literal or a name): the page answers to that name too. */
+    final String bindText;
     final int port;
     final boolean allowInsecureBind;
     /** Live event streams served at once (each holds one server thread); more get 503. */
     final int maxStreams;
 
-    private WebSettings(boolean enabled, InetAddress bindAddress, int port, boolean allowInsecureBind, int maxStreams) {
+    private WebSettings(boolean enabled, InetAddress bindAddress, String bindText, int port, boolean allowInsecureBind, int maxStreams) {
         this.enabled = enabled;
         this.bindAddress = bindAddress;
+        this.bindText = bindText;
         this.port = port;
         this.allowInsecureBind = allowInsecureBind;
         this.maxStreams = maxStreams;
@@ -40,7 +43,7 @@ final class WebSettings {
 
     /** @return settings for tests: loopback, the given port, enabled */
     static WebSettings of(int port) {
-        return new WebSettings(true, InetAddress.getLoopbackAddress(), port, false, DEFAULT_MAX_STREAMS);
+        return new WebSettings(true, InetAddress.getLoopbackAddress(), "127.0.0.1", port, false, DEFAULT_MAX_STREAMS);
     }
 
     /**
@@ -72,7 +75,7 @@ final class WebSettings {
         int port = (int) SettingValues.number(p, "port", DEFAULT_PORT, 0, 65535, problems);
         int streams = (int) SettingValues.number(raw.apply("maxStreams"), "maxStreams", DEFAULT_MAX_STREAMS, 1, 1000, problems);
         Object insecure = raw.apply("allowInsecureBind");
-        return new WebSettings(enabled, address, port, insecure != null && Boolean.parseBoolean(String.valueOf(insecure).trim()), streams);
+        return new WebSettings(enabled, address, bind, port, insecure != null && Boolean.parseBoolean(String.valueOf(insecure).trim()), streams);
     }
 
     /**

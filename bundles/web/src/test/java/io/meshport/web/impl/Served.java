@@ -38,14 +38,23 @@ final class Served implements AutoCloseable {
     }
 
     Served start() throws Exception {
+        return start("127.0.0.1");
+    }
+
+    /** @param host the address to listen on ({@code 0.0.0.0} for every one) */
+    Served start(String host) throws Exception {
         ServerConnector c = new ServerConnector(server);
-        c.setHost("127.0.0.1");
+        c.setHost(host);
         c.setPort(0);
         server.addConnector(c);
         server.setHandler(context);
         server.start();
         port = c.getLocalPort();
         return this;
+    }
+
+    int port() {
+        return port;
     }
 
     String url(String path) {

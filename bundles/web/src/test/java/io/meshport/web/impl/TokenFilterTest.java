@@ -3,11 +3,15 @@ package io.meshport.web.impl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +77,8 @@ class TokenFilterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        served = new Served().filter(new TokenFilter(() -> listenerUp ? LISTENER : null, POLICY)).servlet(new Secret(), "/*").start();
+        served = new Served().filter(new TokenFilter(() -> listenerUp ? LISTENER : null, POLICY,
+                new PageHosts(InetAddress.getLoopbackAddress(), "127.0.0.1"))).servlet(new Secret(), "/*").start();
     }
 
     @AfterAll
@@ -206,13 +211,177 @@ class TokenFilterTest {
 
     /** A GET with a Host header of our choosing (Java's HTTP client does not let one set it). */
     private static String raw(String host) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port())) {
+        return raw("127.0.0.1", port(), "GET", host, null);
+    }
+
+    /**
+     * A request with a Host header (none when null; then as HTTP/1.0, which may omit it) and an Origin of our
+     * choosing; a POST carries a small JSON body.
+     *
+     * @return the whole answer, up to the server's end of the connection
+     */
+    private static String raw(String address, int port, String method, String host, String origin) throws IOException {
+        try (Socket s = new Socket(address, port)) {
             s.setSoTimeout(10_000);
+            String body = method.equals("POST") ? "{}" : "";
+            StringBuilder r = new StringBuilder(method + " /api/nodes/create " + (host == null ? "HTTP/1.0" : "HTTP/1.1") + "\r\n");
+            if (host != null) {
+                r.append("Host: ").append(host).append("\r\n");
+            }
+            if (origin != null) {
+                r.append("Origin: ").append(origin).append("\r\n");
+            }
+            if (!body.isEmpty()) {
+                r.append("Content-Type: application/json\r\nContent-Length: ").append(body.length()).append("\r\n");
+            }
+            r.append("Connection: close\r\n\r\n").append(body);
             OutputStream out = s.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(r.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** @return the status of a raw answer */
+    private static int status(String answer) {
+        return answer.startsWith("HTTP/1.") && answer.length() >= 12 ? Integer.parseInt(answer.substring(9, 12)) : -1;
+    }
+
+    /** Asserts that GET and POST (the latter from the Host's own origin) are both refused and serve nothing. */
+    private static void assertRefused(String address, int port, String host) throws IOException {
+        for (String method : new String[] {"GET", "POST"}) {
+            String origin = host == null || host.isEmpty() ? null : "http://" + host;
+            String answer = raw(address, port, method, host, origin);
+            String what = method + " with Host '" + host + "' at " + address + ":" + port + ": " + answer;
+            int status = status(answer);
+            // 403 BAD_HOST from the filter; Jetty itself answers 400 to a Host it cannot parse at all.
+            assertTrue(status == 403 || status == 400, what);
+            assertFalse(answer.contains("secret data"), what);
+        }
+    }
+
+    /** Asserts that GET and POST from the Host's own origin are both served. */
+    private static void assertServed(String address, int port, String host) throws IOException {
+        for (String method : new String[] {"GET", "POST"}) {
+            String answer = raw(address, port, method, host, "http://" + host);
+            String what = method + " with Host '" + host + "' at " + address + ":" + port + ": " + answer;
+            assertEquals(200, status(answer), what);
+            assertTrue(answer.endsWith("secret data"), what);
+        }
+    }
+
+    @Test
+    void onlyLoopbackNamesAndLiteralsWithThePagesPortAreAccepted() throws Exception {
+        LISTENER.token = null; // a host without a token: the Host check alone keeps a rebinding site out
+        int p = port();
+        for (String host : new String[] {"localhost:" + p, "LocalHost:" + p, "localhost.:" + p, "127.0.0.1:" + p,
+                "127.0.0.1.:" + p, "127.1.2.3:" + p, "[::1]:" + p, "[0:0:0:0:0:0:0:1]:" + p}) {
+            assertServed("127.0.0.1", p, host);
+        }
+    }
+
+    @Test
+    void namesThatMerelyStartLikeLoopbackAndOtherForeignHostsAreRefused() throws Exception {
+        LISTENER.token = null;
+        int p = port();
+        int other = p == 65535 ? p - 1 : p + 1;
+        String[] refused = {
+            // names a rebinding site can own: only the exact name localhost is loopback
+            "127.0.0.1.evil.example:" + p, "127.evil.example:" + p, "localhost.evil.example:" + p, "evil.example:" + p,
+            "sub.localhost:" + p, "localhost..:" + p, "evil.example@127.0.0.1:" + p,
+            // numbers that are not a canonical dotted quad: browsers never send them, a resolver may treat them as names
+            "0x7f.1:" + p, "0x7f000001:" + p, "127.1:" + p, "2130706433:" + p, "0177.0.0.1:" + p, "127.000.000.001:" + p,
+            "127.0.0.01:" + p, "127.0.0.256:" + p,
+            // other addresses than the page's
+            "10.0.0.1:" + p, "0.0.0.0:" + p, "[::2]:" + p, "[fe80::1]:" + p, "[::1%25lo]:" + p, "[::ffff:10.0.0.1]:" + p,
+            // another port, or none (which means 80), or one written oddly
+            "127.0.0.1:" + other, "localhost:" + other, "127.0.0.1", "localhost", "[::1]", "127.0.0.1:", "127.0.0.1:0" + p,
+            "127.0.0.1:+" + p, "127.0.0.1:" + p + ":" + p,
+            // nothing at all
+            "", null};
+        PageHosts loopback = new PageHosts(InetAddress.getLoopbackAddress(), "127.0.0.1");
+        for (String host : refused) {
+            assertRefused("127.0.0.1", p, host);
+            // Jetty answers 400 to a few of them before the filter sees them: the filter refuses them on its own too.
+            assertTrue(loopback.refusal(host, "127.0.0.1", p) != null, host);
+        }
+    }
+
+    @Test
+    void aChangeMustComeFromExactlyTheOriginTheHostNames() throws Exception {
+        LISTENER.token = null;
+        int p = port();
+        int other = p == 65535 ? p - 1 : p + 1;
+        String host = "127.0.0.1:" + p;
+        for (String origin : new String[] {"http://localhost:" + p, "https://127.0.0.1:" + p, "http://127.0.0.1:" + other,
+                "http://127.0.0.1", "http://127.0.0.1.evil.example:" + p, "http://127.0.0.1:" + p + "/", "http://127.0.0.1:" + p + "@evil.example",
+                "http://user@127.0.0.1:" + p, "null", "", "http://evil.example", "ws://127.0.0.1:" + p}) {
+            String answer = raw("127.0.0.1", p, "POST", host, origin);
+            assertEquals(403, status(answer), origin + ": " + answer);
+            assertTrue(answer.contains("BAD_ORIGIN"), answer);
+        }
+        assertEquals(200, status(raw("127.0.0.1", p, "POST", host, "http://127.0.0.1:" + p)));
+        assertEquals(200, status(raw("127.0.0.1", p, "POST", "localhost:" + p, "http://localhost:" + p)));
+        assertEquals(200, status(raw("127.0.0.1", p, "POST", "[::1]:" + p, "http://[::1]:" + p)));
+        assertEquals(200, status(raw("127.0.0.1", p, "POST", host, null)), "no Origin: not a browser, the token rules apply");
+        assertEquals(200, status(raw("127.0.0.1", p, "GET", host, "http://evil.example")), "reading is not a change");
+    }
+
+    /** @return an IPv4 address of this machine that is not loopback, or null when it has none */
+    private static InetAddress ownAddress() throws IOException {
+        for (NetworkInterface i : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (i.isUp() && !i.isLoopback()) {
+                for (InetAddress a : java.util.Collections.list(i.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
+                        return a;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void boundToEveryAddressItAnswersToTheAddressTheRequestCameInOnAndToLoopbackNames() throws Exception {
+        InetAddress own = ownAddress();
+        assumeTrue(own != null, "this machine has no address beyond loopback");
+        LISTENER.token = null; // as with allowInsecureBind=true: again the Host check alone
+        try (Served wide = new Served().filter(filter("0.0.0.0")).servlet(new Secret(), "/*").start("0.0.0.0")) {
+            int p = wide.port();
+            String addr = own.getHostAddress();
+            assertServed(addr, p, addr + ":" + p);
+            assertServed("127.0.0.1", p, "127.0.0.1:" + p);
+            assertServed("127.0.0.1", p, "localhost:" + p);
+            for (String host : new String[] {"evil.example:" + p, addr + ".evil.example:" + p, "0.0.0.0:" + p, addr + ":" + (p == 65535 ? p - 1 : p + 1),
+                    "10.255.255.254:" + p}) {
+                assertRefused(addr, p, host);
+            }
+        }
+    }
+
+    @Test
+    void boundToOneAddressItAnswersToThatAddressAndToTheNameItWasConfiguredWith() throws Exception {
+        InetAddress own = ownAddress();
+        assumeTrue(own != null, "this machine has no address beyond loopback");
+        LISTENER.token = null;
+        String addr = own.getHostAddress();
+        try (Served one = new Served().filter(filter(addr)).servlet(new Secret(), "/*").start(addr)) {
+            int p = one.port();
+            assertServed(addr, p, addr + ":" + p);
+            assertRefused(addr, p, "evil.example:" + p);
+            assertRefused(addr, p, "127.0.0.1.evil.example:" + p);
+        }
+        // A name given as the bind address is the page's own name: a browser that opens it sends it as Host.
+        PageHosts named = new PageHosts(own, "Meshport-Box.example.");
+        assertEquals(null, named.refusal("meshport-box.example:18880", addr, 18880));
+        assertEquals(null, named.refusal("MESHPORT-BOX.EXAMPLE.:18880", addr, 18880));
+        assertTrue(named.refusal("meshport-box.example.evil.example:18880", addr, 18880) != null);
+        assertTrue(named.refusal("meshport-box.example:18881", addr, 18880) != null);
+    }
+
+    /** @return the filter of a page configured to listen on {@code bind} */
+    private static TokenFilter filter(String bind) throws IOException {
+        return new TokenFilter(() -> LISTENER, POLICY, new PageHosts(InetAddress.getByName(bind), bind));
     }
 }
