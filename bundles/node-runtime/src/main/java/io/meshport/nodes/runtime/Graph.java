@@ -18,8 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +31,7 @@ import io.meshport.node.NodeInfo;
 import io.meshport.node.NodeState;
 import io.meshport.node.NodeTypeInfo;
 import io.meshport.node.ParmTemplate;
+import io.meshport.node.ParmType;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.session.SessionChange;
@@ -55,11 +54,14 @@ import io.meshport.support.Log;
  * auto-cook on that read the changed key at another version, and the nodes downstream of them. Writes
  * made by cooks belong to the "wave" of the change that caused them, and a node cooks at most once per
  * wave, so nodes that feed each other through session keys cannot cook each other forever.
+ *
+ * <p>Saving: every change a user makes is saved before it is acknowledged. Changes are made one at a
+ * time (the edit lock): applied under the lock, saved outside it (readers are not held up by the disk),
+ * and undone if the save fails, the caller getting {@code CALL_FAILED} that says why.
  */
 final class Graph implements NodeGraph {
     static final int MAX_NODES = 10_000;
-    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
-    private static final long SAVE_DELAY_MS = 200;
+    static final Pattern NODE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     /** The wave a thread's cook belongs to, so that the session writes it makes carry it. */
     private static final ThreadLocal<Long> CURRENT_WAVE = new ThreadLocal<>();
 
@@ -68,14 +70,14 @@ final class Graph implements NodeGraph {
     private final Log log;
     private final GraphFile file;
     private final Object lock = new Object();
+    /** Held for the whole of a change that is saved: apply, save, and undo if the save failed. */
+    private final Object edits = new Object();
     private final TreeMap<String, Node> nodes = new TreeMap<>();
     private final ReentrantLock cookLock = new ReentrantLock();
     private final ExecutorService autoCooker;
-    private final ScheduledExecutorService saver;
     private final AtomicLong waves = new AtomicLong();
     private final SessionStore.Subscription subscription;
     private long outputRevisions; // guarded by lock
-    private ScheduledFuture<?> pendingSave; // guarded by lock
     private volatile boolean closed;
 
     /**
@@ -90,11 +92,14 @@ final class Graph implements NodeGraph {
         this.log = log;
         this.file = file;
         this.autoCooker = Executors.newSingleThreadExecutor(r -> daemon(r, "meshport-node-autocook"));
-        this.saver = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshport-node-save"));
         nodes.put("/", new Node("/", NETWORK_TYPE));
         nodes.put("/obj", new Node("/obj", NETWORK_TYPE));
         if (file != null) {
-            restore(file.load());
+            restore(file.load((type, parm) -> {
+                TypeRegistry.Registration r = types.get(type);
+                ParmTemplate t = r == null ? null : r.parmsByName.get(parm);
+                return t == null ? null : t.type();
+            }));
         }
         types.onChange(this::typesChanged);
         this.subscription = store.subscribe("", this::sessionChanged);
@@ -121,6 +126,16 @@ final class Graph implements NodeGraph {
 
     @Override
     public String create(String parent, String type, String name) {
+        synchronized (edits) {
+            String path = add(parent, type, name);
+            persist(() -> nodes.remove(path));
+            log.info("created " + path + " (" + type + ")");
+            return path;
+        }
+    }
+
+    /** @return the path of the node made (the edit lock held) */
+    private String add(String parent, String type, String name) {
         String path;
         synchronized (lock) {
             Node p = require(parent);
@@ -157,43 +172,50 @@ final class Graph implements NodeGraph {
             if (reg != null) {
                 for (ParmTemplate t : reg.parms) {
                     n.parms.put(t.name(), t.defaultValue());
+                    n.parmTypes.put(t.name(), t.type());
                 }
                 for (int i = 0; i < reg.inputs; i++) {
                     n.inputs.add(null);
                 }
             }
             nodes.put(path, n);
-            saveSoon();
         }
-        log.info("created " + path + " (" + type + ")");
         return path;
     }
 
     @Override
     public void delete(String path) {
-        List<String> removed = new ArrayList<>();
-        synchronized (lock) {
-            Node n = require(path);
-            if (n.path.equals("/") || n.path.equals("/obj")) {
-                throw badArgs("'" + n.path + "' is part of every graph and cannot be deleted");
-            }
-            removed.add(n.path);
-            removed.addAll(nodes.subMap(n.path + "/", n.path + "0").keySet()); // '0' follows '/'
-            for (String p : removed) {
-                nodes.remove(p);
-            }
-            Set<String> gone = new java.util.HashSet<>(removed);
-            for (Node other : nodes.values()) {
-                for (int i = 0; i < other.inputs.size(); i++) {
-                    if (other.inputs.get(i) != null && gone.contains(other.inputs.get(i))) {
-                        other.inputs.set(i, null);
-                        other.revision++;
+        synchronized (edits) {
+            Map<String, Node> removed = new LinkedHashMap<>();
+            Map<Node, List<String>> rewired = new HashMap<>();
+            synchronized (lock) {
+                Node n = require(path);
+                if (n.path.equals("/") || n.path.equals("/obj")) {
+                    throw badArgs("'" + n.path + "' is part of every graph and cannot be deleted");
+                }
+                removed.put(n.path, n);
+                removed.putAll(nodes.subMap(n.path + "/", n.path + "0")); // '0' follows '/'
+                nodes.keySet().removeAll(removed.keySet());
+                for (Node other : nodes.values()) {
+                    for (int i = 0; i < other.inputs.size(); i++) {
+                        if (other.inputs.get(i) != null && removed.containsKey(other.inputs.get(i))) {
+                            rewired.putIfAbsent(other, new ArrayList<>(other.inputs));
+                            other.inputs.set(i, null);
+                            other.revision++;
+                        }
                     }
                 }
             }
-            saveSoon();
+            persist(() -> {
+                nodes.putAll(removed);
+                rewired.forEach((other, inputs) -> {
+                    other.inputs.clear();
+                    other.inputs.addAll(inputs);
+                    other.revision++;
+                });
+            });
+            log.info("deleted " + String.join(", ", removed.keySet()));
         }
-        log.info("deleted " + String.join(", ", removed));
     }
 
     @Override
@@ -219,21 +241,40 @@ final class Graph implements NodeGraph {
 
     @Override
     public void setParm(String path, String name, Object value) {
-        synchronized (lock) {
-            Node n = requireLeaf(path);
-            TypeRegistry.Registration reg = available(n, "its parameters cannot be changed now");
-            ParmTemplate t = template(n, reg, name);
-            Object v;
-            try {
-                v = ParmValues.normalize(t, value);
-            } catch (IllegalArgumentException e) {
-                throw badArgs(n.path + ": " + e.getMessage());
-            }
-            if (!Objects.equals(n.parms.get(name), v)) {
-                n.parms.put(name, v);
+        synchronized (edits) {
+            Node n;
+            Object before;
+            ParmType typeBefore;
+            synchronized (lock) {
+                n = requireLeaf(path);
+                TypeRegistry.Registration reg = available(n, "its parameters cannot be changed now");
+                ParmTemplate t = template(n, reg, name);
+                Object v;
+                try {
+                    v = ParmValues.normalize(t, value);
+                } catch (IllegalArgumentException e) {
+                    throw badArgs(n.path + ": " + e.getMessage());
+                }
+                if (Objects.equals(n.parms.get(name), v) && n.parmTypes.get(name) == t.type()) {
+                    return;
+                }
+                before = n.parms.put(name, v);
+                typeBefore = n.parmTypes.put(name, t.type());
                 n.revision++;
-                saveSoon();
             }
+            persist(() -> {
+                putBack(n.parms, name, before);
+                putBack(n.parmTypes, name, typeBefore);
+                n.revision++;
+            });
+        }
+    }
+
+    private static <V> void putBack(Map<String, V> map, String key, V before) {
+        if (before == null) {
+            map.remove(key);
+        } else {
+            map.put(key, before);
         }
     }
 
@@ -256,33 +297,51 @@ final class Graph implements NodeGraph {
 
     @Override
     public void setInput(String path, int index, String source) {
-        synchronized (lock) {
-            Node n = requireLeaf(path);
-            TypeRegistry.Registration reg = available(n, "its inputs cannot be changed now");
-            if (index < 0 || index >= reg.inputs) {
-                throw badArgs(n.path + " (" + n.type + ") has " + reg.inputs + " input" + (reg.inputs == 1 ? "" : "s")
-                        + (reg.inputs == 0 ? "" : ", numbered from 0") + "; there is no input " + index);
-            }
-            while (n.inputs.size() <= index) {
-                n.inputs.add(null);
-            }
-            String wired = null;
-            if (source != null && !source.isEmpty()) {
-                Node src = require(source);
-                if (src.isNetwork()) {
-                    throw badArgs("'" + src.path + "' is a network; only nodes with output can feed an input");
+        synchronized (edits) {
+            Node n;
+            List<String> before;
+            synchronized (lock) {
+                n = requireLeaf(path);
+                before = new ArrayList<>(n.inputs);
+                if (!wire(n, index, source)) {
+                    return;
                 }
-                if (src == n || dependsOn(src, n)) {
-                    throw badArgs("wiring " + src.path + " into " + n.path + " would make a cycle");
-                }
-                wired = src.path;
             }
-            if (!Objects.equals(n.inputs.get(index), wired)) {
-                n.inputs.set(index, wired);
+            persist(() -> {
+                n.inputs.clear();
+                n.inputs.addAll(before);
                 n.revision++;
-                saveSoon();
-            }
+            });
         }
+    }
+
+    /** @return true if the wiring changed (lock held) */
+    private boolean wire(Node n, int index, String source) {
+        TypeRegistry.Registration reg = available(n, "its inputs cannot be changed now");
+        if (index < 0 || index >= reg.inputs) {
+            throw badArgs(n.path + " (" + n.type + ") has " + reg.inputs + " input" + (reg.inputs == 1 ? "" : "s")
+                    + (reg.inputs == 0 ? "" : ", numbered from 0") + "; there is no input " + index);
+        }
+        while (n.inputs.size() <= index) {
+            n.inputs.add(null);
+        }
+        String wired = null;
+        if (source != null && !source.isEmpty()) {
+            Node src = require(source);
+            if (src.isNetwork()) {
+                throw badArgs("'" + src.path + "' is a network; only nodes with output can feed an input");
+            }
+            if (src == n || dependsOn(src, n)) {
+                throw badArgs("wiring " + src.path + " into " + n.path + " would make a cycle");
+            }
+            wired = src.path;
+        }
+        if (Objects.equals(n.inputs.get(index), wired)) {
+            return false;
+        }
+        n.inputs.set(index, wired);
+        n.revision++;
+        return true;
     }
 
     /** @return true if {@code a} reads, through its inputs, the output of {@code b} (lock held) */
@@ -309,12 +368,16 @@ final class Graph implements NodeGraph {
 
     @Override
     public void setAutoCook(String path, boolean on) {
-        synchronized (lock) {
-            Node n = requireLeaf(path);
-            if (n.autoCook != on) {
+        synchronized (edits) {
+            Node n;
+            synchronized (lock) {
+                n = requireLeaf(path);
+                if (n.autoCook == on) {
+                    return;
+                }
                 n.autoCook = on;
-                saveSoon();
             }
+            persist(() -> n.autoCook = !on);
         }
     }
 
@@ -752,102 +815,59 @@ final class Graph implements NodeGraph {
 
     // ------------------------------------------------------------------ saving
 
-    /** Schedules a save of the graph, once, shortly after the first of a burst of changes (lock held). */
-    private void saveSoon() {
-        if (file == null || pendingSave != null || closed) {
-            return;
-        }
-        try {
-            pendingSave = saver.schedule(this::saveNow, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closing: close() saves
-        }
-    }
-
-    /** Writes the graph to its file now. */
-    void saveNow() {
+    /**
+     * Saves the graph after a change (the edit lock held), or undoes the change and throws: a change that
+     * is not on disk is not acknowledged, and not kept.
+     *
+     * @param undo puts back what the change altered; run under the lock
+     */
+    private void persist(Runnable undo) {
         if (file == null) {
             return;
         }
-        List<GraphFile.Saved> saved = new ArrayList<>();
+        List<GraphFormat.Saved> saved = new ArrayList<>();
         synchronized (lock) {
-            pendingSave = null;
             for (Node n : nodes.values()) {
-                if (n.path.equals("/") || n.path.equals("/obj")) {
-                    continue;
+                if (!n.path.equals("/") && !n.path.equals("/obj")) { // in every graph
+                    saved.add(GraphFormat.Saved.of(n));
                 }
-                saved.add(new GraphFile.Saved(n.path, n.type, n.autoCook, new ArrayList<>(n.inputs), new LinkedHashMap<>(n.parms)));
             }
         }
         try {
             file.save(saved);
         } catch (IOException | RuntimeException e) {
-            log.error("could not save the node graph to " + file.path() + ": " + e.getMessage(), e);
+            synchronized (lock) {
+                undo.run();
+            }
+            String failure = file.failure(e);
+            log.error(failure + ": the change was undone", null);
+            throw new MeshportException(ErrorCode.CALL_FAILED, failure + ", so the change was not made", Map.of("file", file.path().toString()));
         }
     }
 
-    /** Puts saved nodes back; entries that cannot be placed are reported and skipped. */
-    private void restore(List<GraphFile.Saved> saved) {
-        int count = 0;
+    /** Puts back the nodes of a save, which {@link GraphFormat} checked whole. */
+    private void restore(GraphFile.Loaded loaded) {
         synchronized (lock) {
-            for (GraphFile.Saved s : saved) { // sorted by path: networks come before their nodes
-                String parent = s.path().substring(0, Math.max(1, s.path().lastIndexOf('/')));
-                Node p = nodes.get(parent);
-                String name = s.path().substring(s.path().lastIndexOf('/') + 1);
-                String problem = nodes.containsKey(s.path()) ? "it is there already"
-                        : p == null || !p.isNetwork() ? "its network '" + parent + "' is not there"
-                        : !NODE_NAME.matcher(name).matches() ? "'" + name + "' is not a node name"
-                        : !NETWORK_TYPE.equals(s.type()) && !TypeRegistry.TYPE_NAME.matcher(s.type()).matches()
-                                ? "'" + s.type() + "' is not a type name" : null;
-                if (problem != null) {
-                    log.warn("the saved node " + s.path() + " is skipped: " + problem, null);
-                    continue;
-                }
-                Node n = new Node(s.path(), s.type());
-                n.autoCook = s.autoCook();
-                n.parms.putAll(s.parms());
-                n.inputs.addAll(s.inputs());
-                nodes.put(n.path, n);
-                count++;
-            }
-            for (Node n : nodes.values()) {
-                for (int i = 0; i < n.inputs.size(); i++) {
-                    String p = n.inputs.get(i);
-                    Node src = p == null ? null : nodes.get(p);
-                    if (p != null && (src == null || src.isNetwork() || src == n)) {
-                        log.warn("the saved wiring of " + n.path + " input " + i + " to '" + p + "' is dropped: no such node", null);
-                        n.inputs.set(i, null);
-                    }
-                }
-            }
-            for (Node n : nodes.values()) { // a hand-edited file may hold a cycle: cut it
-                for (int i = 0; i < n.inputs.size(); i++) {
-                    Node src = n.inputs.get(i) == null ? null : nodes.get(n.inputs.get(i));
-                    if (src != null && dependsOn(src, n)) {
-                        log.warn("the saved wiring of " + n.path + " input " + i + " makes a cycle and is dropped", null);
-                        n.inputs.set(i, null);
-                    }
-                }
+            for (GraphFormat.Saved s : loaded.nodes()) {
+                nodes.put(s.path(), s.toNode());
             }
         }
-        if (count > 0) {
-            log.info("restored " + count + " node" + (count == 1 ? "" : "s") + " from " + file.path());
+        int count = loaded.nodes().size();
+        if (loaded.source() != null) {
+            log.info("restored " + count + " node" + (count == 1 ? "" : "s") + " from " + loaded.source());
         }
     }
 
-    /** Stops auto-cooking and saving, waiting a bounded time for a running cook, then saves. */
+    /** Stops auto-cooking, waiting a bounded time for a running cook. Every change is saved already. */
     void close() {
         closed = true;
         types.onChange(names -> { });
         subscription.close();
         autoCooker.shutdownNow();
-        saver.shutdownNow();
         try {
             autoCooker.awaitTermination(5, TimeUnit.SECONDS);
-            saver.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        saveNow();
     }
 }

@@ -1,55 +1,59 @@
 package io.meshport.nodes.runtime;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiFunction;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-
+import io.meshport.node.ParmType;
 import io.meshport.support.Log;
 
 /**
- * The saved node graph: one JSON file, {@code graph.json}, that people can read. A save writes a
- * temporary file, forces it to disk, moves the previous save to {@code graph.json.bak}, and moves the
- * new one into place, each move atomic; so at any moment one of the two files is a complete save.
+ * Where the node graph is saved: {@code graph.json} in its folder, and the save before it,
+ * {@code graph.json.bak} (the content is {@link GraphFormat}'s). A save writes a temporary file,
+ * forces it to disk, moves the previous save to {@code graph.json.bak} and the new one into place, each
+ * move atomic, then forces the folder; so at any moment one of the two files is a complete save, and a
+ * save that returned is on disk.
  *
- * <p>Loading never trusts a file: one that cannot be read, is not JSON, is cut short, or breaks the
- * format is reported, moved aside as {@code graph.json.corrupt-TIME}, and the previous save is loaded
- * instead. Nothing is ever loaded partly.
+ * <p>Loading tries {@code graph.json}, then {@code graph.json.bak}. A file that cannot be read or that
+ * {@link GraphFormat} refuses is reported, and moved aside as {@code NAME.damaged-TIME}: never
+ * overwritten, never deleted, for people to look at. The log says which file was used, or that none
+ * was.
  */
 final class GraphFile {
-    static final String FORMAT = "meshport-node-graph";
-    static final int VERSION = 1;
     private static final long MAX_BYTES = 64L << 20;
-    private static final JsonFactory JSON = new JsonFactory();
 
-    /** One saved node. */
-    record Saved(String path, String type, boolean autoCook, List<String> inputs, Map<String, Object> parms) {
+    /** What a load found: the nodes, and the file they came from (null: none). */
+    record Loaded(List<GraphFormat.Saved> nodes, Path source) {
     }
 
+    private final Path dir;
     private final Path file;
     private final Path backup;
     private final Log log;
+    /** Refused saves that could not be moved aside: a save moves them first, so that it never overwrites one. */
+    private final Set<Path> damagedInPlace = new LinkedHashSet<>();
 
     /**
      * @param dir the folder holding the save files (created when missing)
      * @param log where problems are reported
      */
     GraphFile(Path dir, Log log) {
+        this.dir = dir;
         this.file = dir.resolve("graph.json");
         this.backup = dir.resolve("graph.json.bak");
         this.log = log;
@@ -61,236 +65,168 @@ final class GraphFile {
     }
 
     /**
-     * @return the nodes of the newest readable save, sorted by path; empty when there is none
+     * @param templates the type of a parameter of a node type that is there now, or null (for saves of
+     *        format version 1, which did not record types)
+     * @return the nodes of the newest usable save, sorted by path; none when there is no usable save
      */
-    List<Saved> load() {
+    synchronized Loaded load(BiFunction<String, String, ParmType> templates) {
+        boolean refused = false;
         for (Path p : new Path[] {file, backup}) {
             if (!Files.exists(p)) {
+                if (p == file && Files.exists(backup)) {
+                    log.warn("there is no " + file + " (a save was cut short between its two moves?): trying the previous save " + backup,
+                            null);
+                }
                 continue;
             }
+            String problem;
             try {
-                List<Saved> nodes = parse(p);
+                long size = Files.size(p);
+                if (size > MAX_BYTES) {
+                    throw new GraphFormat.DamagedException("it holds " + size + " bytes, more than a graph save may (" + MAX_BYTES + ")");
+                }
+                GraphFormat.Decoded d = GraphFormat.decode(Files.readAllBytes(p), templates);
                 if (p == backup) {
-                    log.warn("the node graph was loaded from the previous save, " + p, null);
+                    log.warn("the node graph is loaded from the previous save, " + backup + " (what was saved after it is lost)", null);
                 }
-                return nodes;
-            } catch (IOException | IllegalArgumentException e) {
-                Path aside = p.resolveSibling(p.getFileName() + ".corrupt-" + Instant.now().toString().replace(':', '-'));
-                String what = e instanceof JsonProcessingException ? "it is not complete JSON ("
-                        + ((JsonProcessingException) e).getOriginalMessage() + ")" : e.getMessage();
-                try {
-                    Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
-                    log.error("the node graph save " + p + " is unusable: " + what + "; it was moved to " + aside
-                            + (p == file ? " and the previous save is used if there is one" : ""), null);
-                } catch (IOException moveFailed) {
-                    log.error("the node graph save " + p + " is unusable: " + what + "; it could not be moved aside ("
-                            + moveFailed.getMessage() + ")", null);
+                if (d.version() < GraphFormat.VERSION) {
+                    log.warn(p + " was written by an older runtime (format version " + d.version() + ", without a checksum):"
+                            + " it is read without one this once, and saved again at once with one", null);
                 }
+                if (p == backup || d.version() < GraphFormat.VERSION) {
+                    saveAgain(d.nodes());
+                }
+                return new Loaded(d.nodes(), p);
+            } catch (IOException e) {
+                problem = "it cannot be read (" + reason(e) + ")";
+            } catch (GraphFormat.DamagedException e) {
+                problem = e.getMessage();
+            }
+            refused = true;
+            String next = p == file ? (Files.exists(backup) ? "; trying the previous save " + backup : "; there is no previous save") : "";
+            try {
+                Path aside = setAside(p);
+                log.error("the node graph save " + p + " is damaged: " + problem + "; it was moved to " + aside + " and is kept there"
+                        + next, null);
+            } catch (IOException moveFailed) {
+                damagedInPlace.add(p);
+                log.error("the node graph save " + p + " is damaged: " + problem + "; it could not be moved aside (" + reason(moveFailed)
+                        + ") and is left where it is, unused" + next, null);
             }
         }
-        return List.of();
+        if (refused) {
+            log.warn("the node graph starts empty: no usable save in " + dir, null);
+        } else {
+            log.info("no node graph saved in " + dir + " yet: it starts empty, and is saved there");
+        }
+        return new Loaded(List.of(), null);
     }
 
-    private List<Saved> parse(Path p) throws IOException {
-        long size = Files.size(p);
-        if (size > MAX_BYTES) {
-            throw new IllegalArgumentException("it holds " + size + " bytes, more than a graph save may (" + MAX_BYTES + ")");
+    /** Saves what was loaded from the backup or an older format as graph.json, so that both files are current. */
+    private void saveAgain(List<GraphFormat.Saved> nodes) {
+        try {
+            save(nodes);
+        } catch (IOException | RuntimeException e) {
+            log.error(failure(e) + "; changes to the graph will fail until it can be", null);
         }
-        Object root;
-        try (JsonParser parser = JSON.createParser(Files.readAllBytes(p))) {
-            if (parser.nextToken() == null) {
-                throw new IllegalArgumentException("it is empty");
-            }
-            root = read(parser, 0);
-            if (parser.nextToken() != null) {
-                throw new IllegalArgumentException("it has something after its JSON object");
-            }
-        }
-        if (!(root instanceof Map)) {
-            throw new IllegalArgumentException("it is not a JSON object");
-        }
-        Map<?, ?> top = (Map<?, ?>) root;
-        if (!FORMAT.equals(top.get("format"))) {
-            throw new IllegalArgumentException("its 'format' is not \"" + FORMAT + "\"");
-        }
-        if (!Long.valueOf(VERSION).equals(top.get("version"))) {
-            throw new IllegalArgumentException("its 'version' is " + top.get("version") + "; this runtime reads version " + VERSION);
-        }
-        if (!(top.get("nodes") instanceof List)) {
-            throw new IllegalArgumentException("its 'nodes' is not an array");
-        }
-        List<?> list = (List<?>) top.get("nodes");
-        List<Saved> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof Map) || !(((Map<?, ?>) list.get(i)).get("path") instanceof String)
-                    || !(((Map<?, ?>) list.get(i)).get("type") instanceof String)) {
-                throw new IllegalArgumentException("node " + i + " has no text 'path' and 'type'");
-            }
-            Map<?, ?> n = (Map<?, ?>) list.get(i);
-            String path = (String) n.get("path");
-            if (!path.startsWith("/") || path.length() < 2) {
-                throw new IllegalArgumentException("node " + i + ": '" + path + "' is not a node path");
-            }
-            List<String> inputs = new ArrayList<>();
-            if (n.containsKey("inputs")) {
-                if (!(n.get("inputs") instanceof List) || ((List<?>) n.get("inputs")).size() > 64) {
-                    throw new IllegalArgumentException(path + ": 'inputs' is not an array of at most 64 paths");
-                }
-                for (Object in : (List<?>) n.get("inputs")) {
-                    if (in != null && !(in instanceof String)) {
-                        throw new IllegalArgumentException(path + ": an input is neither a path nor null");
-                    }
-                    inputs.add((String) in);
+    }
+
+    /** @return "the node graph could not be saved to FILE (why)" */
+    String failure(Throwable e) {
+        return "the node graph could not be saved to " + file + " (" + (e instanceof IOException ? reason(e) : e.toString()) + ")";
+    }
+
+    /** Moves a refused save to {@code NAME.damaged-TIME}, never over another file. @return where it went */
+    private static Path setAside(Path p) throws IOException {
+        String base = p.getFileName() + ".damaged-" + Instant.now().toString().replace(':', '-');
+        for (int i = 1;; i++) {
+            Path aside = p.resolveSibling(i == 1 ? base : base + "-" + i);
+            try {
+                Files.move(p, aside); // no REPLACE_EXISTING (and no ATOMIC_MOVE, which replaces on Linux)
+                return aside;
+            } catch (FileAlreadyExistsException taken) {
+                if (i >= 100) {
+                    throw taken;
                 }
             }
-            Map<String, Object> parms = new LinkedHashMap<>();
-            if (n.containsKey("parms")) {
-                if (!(n.get("parms") instanceof Map)) {
-                    throw new IllegalArgumentException(path + ": 'parms' is not an object");
-                }
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) n.get("parms")).entrySet()) {
-                    parms.put((String) e.getKey(), value(path, (String) e.getKey(), e.getValue()));
-                }
-            }
-            Object auto = n.containsKey("autoCook") ? n.get("autoCook") : Boolean.TRUE;
-            if (!(auto instanceof Boolean)) {
-                throw new IllegalArgumentException(path + ": 'autoCook' is not true or false");
-            }
-            out.add(new Saved(path, (String) n.get("type"), (Boolean) auto, inputs, parms));
         }
-        out.sort((a, b) -> a.path().compareTo(b.path()));
-        return out;
     }
 
     /**
-     * Reads the JSON value at the parser's current token: objects as maps, arrays as lists, whole
-     * numbers as {@code Long} (or {@code BigInteger} when too big, which no parameter takes), other
-     * numbers as {@code Double}. Jackson's streaming parser, not its object mapper: the mapper costs a
-     * quarter of a second of class loading at host start.
-     */
-    private static Object read(JsonParser p, int depth) throws IOException {
-        if (depth > 32) {
-            throw new IllegalArgumentException("it nests deeper than a graph save does");
-        }
-        switch (p.currentToken()) {
-            case START_OBJECT: {
-                Map<String, Object> m = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    m.put(name, read(p, depth + 1));
-                }
-                return m;
-            }
-            case START_ARRAY: {
-                List<Object> l = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.add(read(p, depth + 1));
-                }
-                return l;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IllegalArgumentException("unexpected " + p.currentToken() + " at " + p.currentLocation());
-        }
-    }
-
-    private static Object value(String path, String name, Object v) {
-        if (v instanceof Long || v instanceof Double || v instanceof String || v instanceof Boolean) {
-            return v;
-        }
-        if (v instanceof List && ((List<?>) v).size() <= 16) {
-            List<Object> list = new ArrayList<>();
-            for (Object e : (List<?>) v) {
-                if (!(e instanceof Long || e instanceof Double)) {
-                    throw new IllegalArgumentException(path + ": parameter '" + name + "' holds a list with a non-number in it");
-                }
-                list.add(((Number) e).doubleValue());
-            }
-            return list;
-        }
-        String what = v == null ? "null" : v instanceof Map ? "an object" : v instanceof List ? "a long list" : "a number too big";
-        throw new IllegalArgumentException(path + ": parameter '" + name + "' holds " + what + ", which no parameter type takes");
-    }
-
-    /**
-     * Saves the nodes.
+     * Saves the nodes, durably: when it returns, the save is on disk.
      *
-     * @param nodes the nodes, in any order
-     * @throws IOException if the files cannot be written
+     * @param nodes the nodes, sorted by path
+     * @throws IOException if the files cannot be written; {@link #reason} says why in words
      */
-    void save(List<Saved> nodes) throws IOException {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("saved", Instant.now().toString());
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Saved s : nodes) {
-            Map<String, Object> n = new LinkedHashMap<>();
-            n.put("path", s.path());
-            n.put("type", s.type());
-            n.put("autoCook", s.autoCook());
-            n.put("inputs", s.inputs());
-            n.put("parms", s.parms());
-            list.add(n);
-        }
-        root.put("nodes", list);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(buf).useDefaultPrettyPrinter()) {
-            write(g, root);
-        }
-        byte[] bytes = buf.toByteArray();
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
+    synchronized void save(List<GraphFormat.Saved> nodes) throws IOException {
+        byte[] bytes = GraphFormat.encode(nodes, Instant.now());
+        Files.createDirectories(dir);
+        for (Path p : List.copyOf(damagedInPlace)) {
+            if (Files.exists(p)) {
+                Path aside = setAside(p); // a save moves saves around: a damaged one goes first, or the save fails
+                log.warn("the damaged node graph save " + p + " was moved to " + aside + " before saving", null);
             }
+            damagedInPlace.remove(p);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        boolean written = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            if (Files.exists(file)) {
+                Files.move(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            written = true;
+        } finally {
+            if (!written) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // the save failed already; the temporary file is overwritten by the next one
+                }
+            }
+        }
+        forceFolder();
+    }
+
+    /** Forces the folder's entries (the moves) to disk; where a folder cannot be opened (Windows) its moves are durable already. */
+    private void forceFolder() throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return;
+        }
+        try (ch) {
             ch.force(true);
         }
-        if (Files.exists(file)) {
-            Files.move(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void write(JsonGenerator g, Object v) throws IOException {
-        if (v instanceof Map) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                g.writeFieldName((String) e.getKey());
-                write(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else if (v instanceof List) {
-            g.writeStartArray();
-            for (Object e : (List<?>) v) {
-                write(g, e);
-            }
-            g.writeEndArray();
-        } else if (v instanceof Double || v instanceof Float) {
-            g.writeNumber(((Number) v).doubleValue());
-        } else if (v instanceof Number) {
-            g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Boolean) {
-            g.writeBoolean((Boolean) v);
-        } else if (v == null) {
-            g.writeNull();
-        } else {
-            g.writeString(String.valueOf(v));
+    /**
+     * @return why a file operation failed, in words ("read-only file system: /data/nodes/graph.json.tmp",
+     *         "no space left on device")
+     */
+    static String reason(Throwable e) {
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            String why = e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof NotDirectoryException ? "not a folder"
+                    : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            return lower(why) + (f.getFile() == null ? "" : ": " + f.getFile());
         }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : lower(e.getMessage());
+    }
+
+    private static String lower(String s) {
+        return s.isEmpty() ? s : s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
     }
 }

@@ -1,11 +1,13 @@
 package io.meshport.nodes.runtime;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.meshport.mesh.Mesh;
+import io.meshport.node.ParmType;
 
 /**
  * One node of the graph: what a user set (type, parameters, wiring, auto-cook), and what its last cook
@@ -16,6 +18,8 @@ final class Node {
     final String type;
     /** Parameter values as set or loaded, in their Java types; kept while the type is unavailable. */
     final Map<String, Object> parms = new LinkedHashMap<>();
+    /** The type of each value in {@link #parms}, saved with it: a save is checked against it without the plugin. */
+    final Map<String, ParmType> parmTypes = new HashMap<>();
     /** The path wired to each input, null where none is. */
     final List<String> inputs = new ArrayList<>();
     boolean autoCook = true;

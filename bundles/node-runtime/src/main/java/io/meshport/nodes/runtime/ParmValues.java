@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 import io.meshport.node.ParmTemplate;
+import io.meshport.node.ParmType;
 
 /**
  * Checks a value given for a parameter against its template and turns it into the parameter's Java
@@ -81,6 +82,75 @@ final class ParmValues {
             default:
                 throw new IllegalStateException(t.type().toString());
         }
+    }
+
+    /**
+     * Checks a saved value against a parameter type alone, with no template: what a save file can be
+     * held to whether or not the node's plugin is there. A template's range, menu items and vector size
+     * are not checked here: a plugin may change them between versions, and a value that no longer fits
+     * is replaced by the default at cook time, with a warning.
+     *
+     * @param name the parameter's name, for the message
+     * @param type the parameter's type
+     * @param value a value read from a save
+     * @return the value in the type's Java type
+     * @throws IllegalArgumentException naming the parameter and what was wrong
+     */
+    static Object ofType(String name, ParmType type, Object value) {
+        String expected;
+        switch (type) {
+            case INT:
+                if (value instanceof Long || value instanceof Double && isIntegral((Double) value)
+                        && Math.abs((Double) value) <= 9.007199254740992E15) {
+                    return ((Number) value).longValue();
+                }
+                expected = "a whole number";
+                break;
+            case FLOAT:
+                if ((value instanceof Long || value instanceof Double) && Double.isFinite(((Number) value).doubleValue())) {
+                    return ((Number) value).doubleValue();
+                }
+                expected = "a finite number";
+                break;
+            case TEXT:
+            case MENU:
+                if (value instanceof String) {
+                    return value;
+                }
+                expected = "text";
+                break;
+            case TOGGLE:
+                if (value instanceof Boolean) {
+                    return value;
+                }
+                expected = "true or false";
+                break;
+            case VECTOR: {
+                if (value instanceof List && ((List<?>) value).size() >= 2 && ((List<?>) value).size() <= 4) {
+                    List<Double> out = new ArrayList<>();
+                    for (Object e : (List<?>) value) {
+                        if ((e instanceof Long || e instanceof Double) && Double.isFinite(((Number) e).doubleValue())) {
+                            out.add(((Number) e).doubleValue());
+                        }
+                    }
+                    if (out.size() == ((List<?>) value).size()) {
+                        return Collections.unmodifiableList(out);
+                    }
+                }
+                expected = "a list of 2 to 4 finite numbers";
+                break;
+            }
+            default:
+                throw new IllegalStateException(type.toString());
+        }
+        throw new IllegalArgumentException("parameter '" + name + "' (" + type.wireName() + "): " + expected + " expected, got "
+                + describe(value));
+    }
+
+    /** @return the parameter type whose Java type a value has (text for a menu's), or null for none */
+    static ParmType typeOf(Object value) {
+        return value instanceof Long ? ParmType.INT : value instanceof Double ? ParmType.FLOAT : value instanceof String ? ParmType.TEXT
+                : value instanceof Boolean ? ParmType.TOGGLE : value instanceof List ? ParmType.VECTOR : null;
     }
 
     /**

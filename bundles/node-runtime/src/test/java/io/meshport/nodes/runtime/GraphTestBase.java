@@ -36,6 +36,29 @@ abstract class GraphTestBase {
     Path dir;
 
     final SessionStore store = new SessionStoreImpl(1L << 30, System::currentTimeMillis);
+    /** Every line the graphs and their files logged, as {@code LEVEL message}; also written to standard error. */
+    final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Log log = new Log() {
+        @Override
+        public void info(String message) {
+            record("INFO", message, null);
+        }
+
+        @Override
+        public void warn(String message, Throwable cause) {
+            record("WARN", message, cause);
+        }
+
+        @Override
+        public void error(String message, Throwable cause) {
+            record("ERROR", message, cause);
+        }
+
+        private void record(String level, String message, Throwable cause) {
+            logged.add(level + " " + message);
+            System.err.println(level + " " + message + (cause == null ? "" : " (" + cause + ")"));
+        }
+    };
     final TypeRegistry types = new TypeRegistry(Log.STDERR);
     final List<Graph> graphs = new ArrayList<>();
     private long nextServiceId = 100;
@@ -55,9 +78,30 @@ abstract class GraphTestBase {
     }
 
     Graph graph(boolean saved) {
-        Graph g = new Graph(store, types, Log.STDERR, saved ? new GraphFile(dir.resolve("nodes"), Log.STDERR) : null);
+        return saved ? graphIn(dir.resolve("nodes")) : track(new Graph(store, types, log, null));
+    }
+
+    /** @return a graph saved in {@code folder}, closed after the test */
+    Graph graphIn(Path folder) {
+        return track(new Graph(store, types, log, new GraphFile(folder, log)));
+    }
+
+    private Graph track(Graph g) {
         graphs.add(g);
         return g;
+    }
+
+    /** @return the lines logged at {@code level} that contain every one of {@code fragments} */
+    List<String> logged(String level, String... fragments) {
+        List<String> out = new ArrayList<>();
+        synchronized (logged) {
+            for (String line : logged) {
+                if (line.startsWith(level + " ") && java.util.Arrays.stream(fragments).allMatch(line::contains)) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
     }
 
     @AfterEach
