@@ -28,13 +28,16 @@ import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
  * A Meshport host in this JVM: Felix with the framework services of the distribution's
  * {@code bundles/} folder, started in order, then FileInstall, which runs the Meshport bundles from
  * {@code DATA/deploy/} and the configuration files of {@code DATA/conf/}. The launcher copies the
  * built Meshport bundles into {@code DATA/deploy/} when they are missing or older, so that replacing a
- * jar there later updates that bundle in the running host.
+ * jar there later updates that bundle in the running host. The framework's cache, {@code DATA/cache},
+ * is kept from one start to the next with the bundles' data areas ({@link CachedBundles} says what a
+ * start keeps of it), and a data folder the host cannot use is refused first ({@link DataFolder}).
  */
 public final class EmbeddedHost implements AutoCloseable {
     private static final String LISTENER_STATUS = "io.meshport.listener.ListenerStatus";
@@ -52,6 +55,8 @@ public final class EmbeddedHost implements AutoCloseable {
     static final long LISTENER_START_TIMEOUT_MS = 45_000;
     /** SPI Fly (the ServiceLoader Mediator the page's HTTP server needs) reports each provider at INFO: keep it quiet. */
     private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+    /** FileInstall's place in the order of start, after the framework services (see {@link #order(Bundle)}). */
+    private static final int FILEINSTALL_ORDER = 1000;
     private static final Pattern MESHPORT_JAR = Pattern.compile("(meshport-.+?)-(\\d[\\w.\\-]*)\\.jar");
 
     /** How to start a host. */
@@ -184,16 +189,15 @@ public final class EmbeddedHost implements AutoCloseable {
             throw new IOException("no Meshport distribution at " + home + " (expected bundles/ and meshport/ in it); "
                     + "build it with: mvn -DskipTests package");
         }
-        Path data = o.data.toAbsolutePath();
+        Path data = o.data.toAbsolutePath().normalize();
         Path deploy = data.resolve("deploy");
         Path conf = data.resolve("conf");
-        Files.createDirectories(deploy);
-        Files.createDirectories(conf);
+        DataFolder.prepare(data);
         syncDeploy(home.resolve("meshport"), deploy);
 
         Map<String, String> cfg = new HashMap<>();
+        // Never cleaned: it holds the bundles' data areas (see CachedBundles for what a start keeps).
         cfg.put(Constants.FRAMEWORK_STORAGE, data.resolve("cache").toString());
-        cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         cfg.put(Constants.FRAMEWORK_BOOTDELEGATION, "sun.misc"); // JOML's fast path
         cfg.put("org.osgi.service.log.admin.loglevel", "INFO");
         cfg.put("felix.log.level", "1");
@@ -203,6 +207,7 @@ public final class EmbeddedHost implements AutoCloseable {
         cfg.put("felix.fileinstall.enableConfigSave", "false");
         cfg.put("felix.fileinstall.log.level", "2");
         cfg.put("felix.fileinstall.bundles.new.start", "true");
+        cfg.put("felix.fileinstall.start.level", String.valueOf(CachedBundles.DEPLOY_START_LEVEL));
         cfg.put("gosh.args", "--noshutdown");
         cfg.put("meshport.data", data.toString());
         if (o.port != null) {
@@ -253,11 +258,20 @@ public final class EmbeddedHost implements AutoCloseable {
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         SPIFLY_LOG.setLevel(java.util.logging.Level.WARNING);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
-        Framework fw;
+        Framework fw = null;
         try {
             fw = factory.newFramework(cfg);
+            fw.init();
+            CachedBundles.sort(fw.getBundleContext(), deploy, fileInstallLocation(home.resolve("bundles")));
             fw.start();
-        } catch (BundleException | RuntimeException e) {
+        } catch (BundleException | IOException | RuntimeException e) {
+            if (fw != null) {
+                try {
+                    fw.stop(); // lets go of the cache's lock
+                } catch (BundleException stopping) {
+                    e.addSuppressed(stopping);
+                }
+            }
             deleteQuietly(privateTokenFile);
             throw e;
         }
@@ -276,12 +290,21 @@ public final class EmbeddedHost implements AutoCloseable {
                 installed.add(ctx.installBundle(jar.toUri().toString()));
             }
         }
-        // Start in the distribution's order; FileInstall (last) then brings in the Meshport bundles.
+        // Start in the distribution's order; then the Meshport bundles the cache kept, and FileInstall
+        // (last), which brings in the other ones and updates those whose jar changed meanwhile.
         installed.sort((a, b) -> Integer.compare(order(a), order(b)));
+        boolean deployLevel = false;
         for (Bundle b : installed) {
+            if (!deployLevel && order(b) >= FILEINSTALL_ORDER) {
+                startDeployLevel(fw);
+                deployLevel = true;
+            }
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 b.start();
             }
+        }
+        if (!deployLevel) {
+            startDeployLevel(fw);
         }
         EmbeddedHost host = new EmbeddedHost(fw, o, t0, privateTokenFile);
         if (!later.isEmpty() && !o.webOff) { // no page: no HTTP server either
@@ -290,6 +313,35 @@ public final class EmbeddedHost implements AutoCloseable {
             t.start();
         }
         return host;
+    }
+
+    /** @return the location under which FileInstall is installed from the distribution's bundles, or null */
+    private static String fileInstallLocation(Path bundles) throws IOException {
+        for (Path jar : jars(bundles)) {
+            if (jar.getFileName().toString().startsWith("org.apache.felix.fileinstall")) {
+                return jar.toUri().toString();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Raises the framework's start level to that of the bundles of {@code DATA/deploy/}, starting those
+     * the cache kept, and returns once they are started: FileInstall, started next, then finds the level
+     * it installs new ones at active and starts them at once.
+     */
+    private static void startDeployLevel(Framework fw) throws BundleException {
+        CountDownLatch done = new CountDownLatch(1);
+        fw.adapt(FrameworkStartLevel.class).setStartLevel(CachedBundles.DEPLOY_START_LEVEL, e -> done.countDown());
+        try {
+            if (!done.await(LISTENER_START_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new BundleException("the bundles of the data folder's deploy/ did not start within "
+                        + LISTENER_START_TIMEOUT_MS / 1000 + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted while the bundles of deploy/ started");
+        }
     }
 
     /** The page's HTTP server and what only it needs: SLF4J and the ServiceLoader Mediator that binds it, Jetty. */
@@ -343,7 +395,7 @@ public final class EmbeddedHost implements AutoCloseable {
             }
         }
         if ("org.apache.felix.fileinstall".equals(bsn)) {
-            return 1000;
+            return FILEINSTALL_ORDER;
         }
         // the page's HTTP server, in the order it needs them (see startWebServerWhenListening)
         String[] web = {"slf4j.api", "slf4j.simple", "org.apache.commons.commons-io", "org.apache.commons.commons-fileupload",

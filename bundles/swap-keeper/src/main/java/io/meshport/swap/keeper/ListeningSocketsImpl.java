@@ -4,21 +4,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 
 import io.meshport.swap.ListeningSockets;
 
 /**
  * The listening sockets, by the address they were asked for. They stay open when the listener that
- * borrowed them stops, so that clients connecting meanwhile wait in the backlog; they close when this
- * bundle stops (the host stopping) or when released.
+ * borrowed them stops, so that clients connecting meanwhile wait in the backlog; they close when
+ * released, or when the framework stops ({@link SocketsActivator}).
  */
-@Component(service = ListeningSockets.class, immediate = true)
-public final class ListeningSocketsImpl implements ListeningSockets {
+final class ListeningSocketsImpl implements ListeningSockets {
     private final Map<InetSocketAddress, ServerSocketChannel> channels = new HashMap<>();
 
     @Override
@@ -48,7 +46,23 @@ public final class ListeningSocketsImpl implements ListeningSockets {
         }
     }
 
-    @Deactivate
+    /** @return where the kept sockets listen, for the log */
+    synchronized List<String> ports() {
+        List<String> where = new ArrayList<>();
+        for (ServerSocketChannel ch : channels.values()) {
+            try {
+                InetSocketAddress a = (InetSocketAddress) ch.getLocalAddress();
+                if (a != null) {
+                    where.add(a.getAddress().getHostAddress() + ":" + a.getPort());
+                }
+            } catch (IOException e) {
+                // closed meanwhile: nothing to say about it
+            }
+        }
+        return where;
+    }
+
+    /** Closes every kept socket (the framework stops). */
     synchronized void closeAll() {
         channels.values().forEach(ListeningSocketsImpl::close);
         channels.clear();
