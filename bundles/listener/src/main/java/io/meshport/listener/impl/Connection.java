@@ -430,6 +430,16 @@ final class Connection {
         }
     }
 
+    /**
+     * Selector thread.
+     *
+     * @return true when the connection has proven itself: authenticated on a host with a token, or sent
+     *         a whole request on one without
+     */
+    boolean proven() {
+        return server.limits.tokenRequired() ? authenticated : spoke;
+    }
+
     /** @return true when requests have been received and not yet answered */
     boolean busy() {
         return pending.get() > 0;

@@ -399,7 +399,7 @@ final class SocketServer {
                 continue;
             }
             String refused = null;
-            if (connections.size() >= limits.maxConnections) {
+            if (connections.size() >= limits.maxConnections && !makeRoom()) {
                 refused = "the host serves " + limits.maxConnections + " connections, its limit; try again later";
             } else if (!addresses.tryAdd(from, limits.maxConnectionsPerAddress)) {
                 refused = "the host serves " + limits.maxConnectionsPerAddress + " connections from " + from.getHostAddress()
@@ -431,6 +431,29 @@ final class SocketServer {
             }
             connections.put(c.id, c);
         }
+    }
+
+    /**
+     * At the connection limit: makes room for a new connection by closing the oldest one that has not
+     * proven itself (authenticated, or on a host without a token sent a whole request), so that sockets
+     * opened and left idle cannot keep the host's slots from its clients. Selector thread.
+     *
+     * @return true when a connection was let go
+     */
+    private boolean makeRoom() {
+        Connection oldest = null;
+        for (Connection c : connections.values()) {
+            if (!c.proven() && c.state == Connection.State.OPEN && (oldest == null || c.connectedAt < oldest.connectedAt)) {
+                oldest = c;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        oldest.closeAfter(Replies.bye("the host is full, and this connection had not yet "
+                + (limits.tokenRequired() ? "authenticated" : "sent a request") + "; try again later"), "made room for a new connection", false);
+        logLimit.warn("connection evicted", "let " + oldest.describe() + " go to make room for a new connection");
+        return true;
     }
 
     private static void closeQuietly(SocketChannel ch) {

@@ -214,6 +214,29 @@ class HardeningTest extends HostTestBase {
     }
 
     @Test
+    void atTheLimitIdleUnauthenticatedConnectionsMakeRoomForNewOnes() throws Exception {
+        ServerLimits.Builder b = ServerLimits.builder().token(TOKEN);
+        b.maxConnections = 3;
+        start(b);
+        RawClient proven = client();
+        Expect.okMap(proven.call("op", "hello", "id", 1L, "version", 1L, "token", TOKEN), 1);
+        RawClient idle1 = client();
+        RawClient idle2 = client();
+        await("three connections", () -> host.server.openConnections() == 3);
+        for (int i = 0; i < 2; i++) { // each new one pushes out the oldest that has not authenticated
+            RawClient next = client();
+            Expect.okMap(next.call("op", "hello", "id", 1L, "version", 1L, "token", TOKEN), 1);
+            Expect.okMap(next.call("op", "put", "id", 2L, "key", "room/" + i, "body", (long) i), 2);
+        }
+        assertTrue(Expect.bye(idle1.read()).contains("had not yet authenticated"));
+        assertTrue(Expect.bye(idle2.read()).contains("had not yet authenticated"));
+        // Now all three have authenticated: none is let go for a newcomer, which is refused.
+        await("the idle ones gone", () -> host.server.openConnections() == 3);
+        assertTrue(Expect.bye(client().read()).contains("its limit"));
+        Expect.ok(proven.call("op", "ping", "id", 2L), 2);
+    }
+
+    @Test
     void aConnectionThatSaysNothingOrHalfAHeaderIsClosedAfterTheShortTimeout() throws Exception {
         ServerLimits.Builder b = ServerLimits.builder();
         b.authTimeoutMs = 1000;
