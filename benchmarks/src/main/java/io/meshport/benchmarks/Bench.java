@@ -32,6 +32,7 @@ public final class Bench {
             new RemoteBench(),
             new SwapBench(),
             new WebBench(),
+            new AbuseBench(),
         }) {
             ALL.put(b.name(), b);
         }

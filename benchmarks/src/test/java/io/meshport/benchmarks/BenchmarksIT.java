@@ -59,6 +59,10 @@ class BenchmarksIT {
                 "fdsBefore", "fdsAfter", "heapBeforeMB", "heapAfterMB"));
         FIGURES.put("web", List.of("smallFirstMs", "smallMedianMs", "smallFetchMedianMs", "largeFirstMs", "largeMedianMs",
                 "largeFetchMedianMs", "emptyPageMedianMs", "redrawMedianMs", "redrawP90Ms", "redrawMaxMs"));
+        FIGURES.put("abuse", List.of("baselineOps", "baselinePerSecond", "baselineP50Ms", "baselineP99Ms", "baselineMaxMs", "ops",
+                "perSecond", "errors", "p50Ms", "p99Ms", "maxMs", "connects", "connectFailures", "ratioRate", "ratioP99", "afterOps",
+                "afterErrors", "recoverMs", "threadsBefore", "threadsAfter", "fdsBefore", "fdsAfter", "heapBeforeMB", "heapAfterMB",
+                "idleOpened", "halfAfterHelloOpened", "garbageOpened"));
     }
 
     @Test
@@ -97,7 +101,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }
