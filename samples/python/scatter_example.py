@@ -3,14 +3,18 @@ points back, then push a changed mesh and watch the node re-cook by itself.
 
     python3 scatter_example.py [--port 18830] [--token-file FILE]
 
-Needs only cbor2 (and uses NumPy when it is there), and meshport.py next to it.
+Needs only cbor2 (and uses NumPy when it is there), and the Python client: installed
+(``pip install ./clients/python``) or, run from the checkout, found in clients/python.
 """
 import argparse
 import math
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Run from the checkout: the client's package in clients/python comes first (no need to install it).
+_CHECKOUT_CLIENT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "clients", "python")
+if os.path.isfile(os.path.join(_CHECKOUT_CLIENT, "meshport", "__init__.py")):
+    sys.path.insert(0, _CHECKOUT_CLIENT)
 import meshport  # noqa: E402
 
 

@@ -16,13 +16,15 @@ copied in bulk; without it, ``array.array`` and lists do the same job. Install i
 Errors the host reports raise ``MeshportError`` with the protocol's ``code`` (``NOT_FOUND``,
 ``BAD_ARGS``, ...). The wire protocol is in docs/protocol.md of the Meshport repository.
 
-The modules, each with one job: ``_connection`` (the API), ``_link`` (the socket's I/O thread and
-the requests waiting for replies), ``_reconnect`` (connecting again after a bye), ``_watch``,
-``_service`` (remote services), ``_mesh`` and ``_typed`` (meshes and typed arrays), ``_frames``
-(length-prefixed CBOR), ``_transport`` (TCP and TLS), ``_errors``.
+The modules, each with one job: ``_connection`` (the API, one method per op), ``_link`` (the
+socket's I/O thread and the requests waiting for replies), ``_reconnect`` (connecting again after a
+bye), ``_pending`` (a request waiting for its reply), ``_watch``, ``_service`` (remote services),
+``_mesh`` and ``_typed`` (meshes and typed arrays), ``_frames`` (length-prefixed CBOR),
+``_transport`` (TCP and TLS), ``_errors``.
 """
-from ._connection import DEFAULT_PORT, PROTOCOL_VERSION, Connection, connect
+from ._connection import DEFAULT_PORT, Connection, connect
 from ._errors import ConnectionClosed, MeshportError
+from ._link import PROTOCOL_VERSION
 from ._reconnect import PIPELINED_RESEND_BYTES
 from ._service import Service
 from ._typed import numpy

@@ -1,13 +1,9 @@
 """The client's API: ``connect`` and ``Connection``, one method per op of the protocol."""
 from . import _mesh
 from ._link import Link
-from ._reconnect import Reconnect
 from ._service import Service
-from ._transport import Transport
 from ._typed import plain
-from ._watch import Watch
 
-PROTOCOL_VERSION = 1
 DEFAULT_PORT = 18830
 
 
@@ -39,13 +35,8 @@ class Connection(object):
                  client="meshport.py", reconnect=30.0):
         self.host = host
         self.port = port
-        hello = {"op": "hello", "version": PROTOCOL_VERSION, "client": client}
-        if token is not None:
-            hello["token"] = token
-        self._link = Link(Transport(host, port, tls, cafile, pin, check_hostname), hello, timeout)
-        if reconnect > 0:
-            self._link.reconnect = Reconnect(self._link, reconnect)
-        self._link.start()
+        self._link = Link(host, port, token=token, tls=tls, cafile=cafile, pin=pin, check_hostname=check_hostname,
+                          timeout=timeout, client=client, reconnect=reconnect)
         self.nodes = Service(self, "nodes")
 
     @property
@@ -78,7 +69,7 @@ class Connection(object):
         self.close()
 
     def _request(self, message, timeout=None, on_reply=None):
-        return self._link.request(message, timeout=timeout, on_reply=on_reply)
+        return self._link._request(message, timeout=timeout, on_reply=on_reply)
 
     # ------------------------------------------------------------------ ops
 
@@ -140,7 +131,7 @@ class Connection(object):
 
     def watch(self, prefix):
         """Watches the keys under ``prefix``; returns a ``Watch``."""
-        return Watch._start(self._link, prefix)
+        return self._link.watch(prefix)
 
     def call(self, service, method, *args):
         """Calls ``method`` of the exported ``service`` with ``args``; returns its result, typed arrays

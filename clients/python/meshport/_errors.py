@@ -17,8 +17,3 @@ class ConnectionClosed(MeshportError):
     def __init__(self, why):
         super().__init__("CLOSED", why)
 
-
-def reported(error):
-    """The ``MeshportError`` for the ``error`` map of a failed reply."""
-    err = error or {}
-    return MeshportError(err.get("code", "INTERNAL"), err.get("message", ""), err.get("detail"))

@@ -1,8 +1,6 @@
 """Watches: the host's events for the keys under a prefix, kept and caught up across reconnects."""
 import queue
 
-from ._errors import MeshportError
-
 
 class Watch(object):
     """Changes of the keys under a prefix: iterate it, or call ``next_event(timeout)``; ``close()`` stops it.
@@ -15,26 +13,12 @@ class Watch(object):
     reconnect."""
 
     def __init__(self, link, watch_id, prefix):
-        self._link = link
+        self._link = link  # the Link it came from
         self.id = watch_id
         self.prefix = prefix
         self._events = queue.Queue()
         self._known = {}  # I/O thread only: each key under the prefix at the version this watch last knew
         self._held = None  # I/O thread only: events held while a catch-up after a reconnect is under way
-
-    @classmethod
-    def _start(cls, link, prefix):
-        """Watches the keys under ``prefix`` on ``link``, and lists them to know what they are at."""
-        w = cls(link, None, prefix)
-
-        def registered(result):  # on the reader thread: events may follow the reply at once
-            w.id = result["watch"]
-            with link.lock:
-                link.watches[w.id] = w
-
-        link.request({"op": "watch", "prefix": prefix}, on_reply=registered)
-        link.request({"op": "list", "prefix": prefix}, on_reply=w._seed)
-        return w
 
     def _event(self, ev):
         """I/O thread: an event of the host for this watch."""
@@ -60,7 +44,7 @@ class Watch(object):
         """I/O thread, after a reconnect: what changed under the prefix meanwhile (the listing against
         what the watch knew), merged with the events held since the renewal, each change once."""
         held, self._held = self._held or [], None
-        if self._link.watches.get(self.id) is not self:
+        if self._link._watches.get(self.id) is not self:
             return  # closed meanwhile
         listed = dict((r["key"], r["version"]) for r in rows)
         told = {}
@@ -104,22 +88,9 @@ class Watch(object):
                 return
             yield ev
 
-    def _end(self):
-        """The connection closed: iterating ends."""
-        self._events.put(None)
-
     def close(self):
         """Stops the watch: the host forgets it, and iterating ends."""
-        link = self._link
-        with link.lock:
-            link.watches.pop(self.id, None)
-        self._end()
-        if link.closed is None:
-            try:
-                link.request({"op": "unwatch", "watch": self.id})
-            except MeshportError as e:
-                if e.code != "NOT_FOUND":  # a reconnect may have ended it already
-                    raise
+        self._link._unwatch(self)
 
     def __enter__(self):
         return self

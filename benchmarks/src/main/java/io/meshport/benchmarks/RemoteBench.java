@@ -221,9 +221,10 @@ final class RemoteBench implements Benchmark {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             throw new IllegalStateException("no " + PYTHON + ": the Python client's figure needs python3 with cbor2");
         }
-        Path client = Paths.get(System.getProperty("meshport.root", "."), "samples", "python").toAbsolutePath();
-        if (!Files.isRegularFile(client.resolve("meshport.py"))) {
-            throw new IllegalStateException("no meshport.py in " + client + " (run from the checkout, as ./meshport bench does)");
+        Path client = Paths.get(System.getProperty("meshport.root", "."), "clients", "python").toAbsolutePath();
+        if (!Files.isRegularFile(client.resolve("meshport").resolve("__init__.py"))) {
+            throw new IllegalStateException("no Python client (meshport/__init__.py) in " + client
+                    + " (run from the checkout, as ./meshport bench does)");
         }
         Path dir = c.folder("python");
         Path script = dir.resolve("python_fetch.py");

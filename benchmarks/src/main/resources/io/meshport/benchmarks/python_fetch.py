@@ -1,6 +1,7 @@
-"""Times fetching a node's output through the Python client (meshport.py), for ``meshport bench remote``.
+"""Times fetching a node's output through the Python client (the package in clients/python), for
+``meshport bench remote``.
 
-    python3 python_fetch.py MESHPORT_PY_DIR HOST PORT NODE_PATH OUTPUT_KEY POINTS REPEATS
+    python3 python_fetch.py CLIENT_DIR HOST PORT NODE_PATH OUTPUT_KEY POINTS REPEATS
 
 Prints ``name value`` lines: the fetch times in milliseconds (node_output, the node's output through a
 call; get_mesh, the same points read as a session entry), and the ping round trip as a reference.
@@ -8,7 +9,7 @@ call; get_mesh, the same points read as a session entry), and the ping round tri
 import sys
 import time
 
-sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[1])  # clients/python, holding the package meshport
 import meshport  # noqa: E402
 
 

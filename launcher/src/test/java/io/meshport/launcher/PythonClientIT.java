@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Python client (samples/python/meshport.py) against a real host: its example pushes a mesh,
+ * The Python client (the package in clients/python) against a real host: its example pushes a mesh,
  * scatters it through the remote node graph, reads the points back and watches the node re-cook;
  * once with NumPy and once without it, since script editors do not always have it.
  */
@@ -171,7 +171,7 @@ class PythonClientIT {
     @Test
     void meshesTravelBothWaysWithEveryArrayKind() throws Exception {
         String code = String.join("\n",
-                "import sys; sys.path.insert(0, " + pythonString(ROOT.resolve("samples/python").toString()) + ")",
+                "import sys; sys.path.insert(0, " + pythonString(PythonRunner.client(ROOT)) + ")",
                 "import meshport, numpy",
                 "with meshport.connect('127.0.0.1', " + address.getPort() + ") as c:",
                 "    p = numpy.arange(12, dtype=numpy.float64).reshape(4, 3)",
@@ -218,7 +218,7 @@ class PythonClientIT {
         try (EmbeddedHost tls = EmbeddedHost.start(o)) {
             int port = tls.awaitListener(20_000).getPort();
             String code = String.join("\n",
-                    "import sys, ssl; sys.path.insert(0, " + pythonString(ROOT.resolve("samples/python").toString()) + ")",
+                    "import sys, ssl; sys.path.insert(0, " + pythonString(PythonRunner.client(ROOT)) + ")",
                     "import meshport",
                     "port = " + port,
                     "with meshport.connect('127.0.0.1', port, token='py-token', cafile=" + pythonString(id.certificatePem().toString()) + ") as c:",
@@ -280,7 +280,7 @@ class PythonClientIT {
             }, "scripted-host");
             host.setDaemon(true);
             host.start();
-            String out = PythonRunner.run(Map.of("PYTHONPATH", ROOT.resolve("samples/python").toString()), "-c", String.join("\n",
+            String out = PythonRunner.run(Map.of("PYTHONPATH", PythonRunner.client(ROOT)), "-c", String.join("\n",
                     "import sys, meshport",
                     "with meshport.connect('127.0.0.1', " + server.getLocalPort() + ", reconnect=10.0) as c:",
                     "    r = c.put('early/k', 1)",
@@ -344,10 +344,10 @@ class PythonClientIT {
             return out.toString();
         }
 
-        /** @return the script started with the host's port as its argument and samples/python on its path */
+        /** @return the script started with the host's port as its argument and the client's package on its path */
         static Script start(String code, int port) throws Exception {
             ProcessBuilder pb = new ProcessBuilder(PythonRunner.python(), "-c", code, String.valueOf(port)).redirectErrorStream(true);
-            pb.environment().put("PYTHONPATH", ROOT.resolve("samples/python").toString());
+            pb.environment().put("PYTHONPATH", PythonRunner.client(ROOT));
             return new Script(pb.start());
         }
     }
