@@ -47,8 +47,16 @@ public final class ClassWarmer implements BundleActivator, Runnable {
         "io.meshport.listener.impl.LogLimiter",
         "io.meshport.listener.impl.RequestHandler",
         "io.meshport.listener.impl.Connection",
-        "io.meshport.listener.impl.Connection$Task",
         "io.meshport.listener.impl.Connection$State",
+        "io.meshport.listener.impl.Connection$CheckFinished",
+        "io.meshport.listener.impl.Connection$AfterQueued",
+        "io.meshport.listener.impl.Connection$ResumePending",
+        "io.meshport.listener.impl.Connection$Linger",
+        "io.meshport.listener.impl.Inbox",
+        "io.meshport.listener.impl.Inbox$Drain",
+        "io.meshport.listener.impl.Outbound",
+        "io.meshport.listener.impl.Outbound$Then",
+        "io.meshport.listener.impl.ConnectionWatches",
         "io.meshport.listener.impl.FrameDecoder",
         "io.meshport.listener.impl.FrameDecoder$State",
         "io.meshport.listener.impl.FrameDecoder$Event",
@@ -61,7 +69,7 @@ public final class ClassWarmer implements BundleActivator, Runnable {
         "io.meshport.listener.impl.Replies",
         "io.meshport.wire.CborWriter",
         "io.meshport.wire.Frames",
-        "io.meshport.listener.impl.Connection$OutFrame",
+        "io.meshport.listener.impl.Outbound$OutFrame",
     };
 
     private Thread thread;

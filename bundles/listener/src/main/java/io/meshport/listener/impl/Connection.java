@@ -1,29 +1,18 @@
 package io.meshport.listener.impl;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.meshport.protocol.ErrorCode;
-import io.meshport.session.SessionChange;
 import io.meshport.session.SessionStore;
 
 /**
- * One client connection. Reading and interest changes happen on the selector thread; requests are
- * handled one at a time, in order, on a worker; replies are written by whichever thread queues them
- * when the socket takes them at once, else by the selector thread when it becomes writable. Events
- * from the session are only queued by the session's thread and written by the selector thread, so a
- * slow client never holds up a write to the session.
+ * One client connection: reading frames, pausing and resuming, its timeouts and its closing, on the
+ * selector thread. What it received waits in its {@link Inbox} (handled in order on a worker), what it
+ * sends in its {@link Outbound}, what it watches in its {@link ConnectionWatches}.
  */
 final class Connection {
     // Why reading is paused (selector thread only); reading runs only when none applies.
@@ -35,7 +24,6 @@ final class Connection {
     /** A frame too large for a connection that has not authenticated waits for the answer to its hello. */
     static final int PAUSE_AUTH = 32;
 
-    static final int MAX_WATCHES = 1024;
     private static final long LINGER_MS = 2000;
 
     enum State { OPEN, CLOSING, CLOSED }
@@ -51,31 +39,19 @@ final class Connection {
         }
     }
 
-    /** A frame queued for writing. */
-    private static final class OutFrame {
-        final ByteBuffer[] buffers;
-        final boolean event;
-
-        OutFrame(ByteBuffer[] buffers, boolean event) {
-            this.buffers = buffers;
-            this.event = event;
-        }
-    }
-
     final long id;
     final SocketChannel channel;
     final Transport transport;
     final String remote;
     /** The client's address, for the per-address limit. */
-    final java.net.InetAddress address;
+    final InetAddress address;
     final FrameDecoder decoder;
     final long connectedAt;
     private final SocketServer server;
+    private final Inbox inbox;
+    private final Outbound outbound;
+    private final ConnectionWatches watches;
     SelectionKey key;
-
-    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
 
     private int pause;                 // selector thread
     private boolean discarding;        // selector thread: input is read and dropped
@@ -86,82 +62,79 @@ final class Connection {
     private long roomWaitSince;        // selector thread: since when the next frame waits for room, or 0
     private boolean spoke;             // selector thread: a whole frame has arrived
 
-    private final Object outLock = new Object();
-    private final ArrayDeque<OutFrame> out = new ArrayDeque<>();
-    private long outBytes;
-    private int outEvents;
-    private long lastWriteProgress;
-    private boolean writePending;      // the selector thread has been asked to finish writing
-
     volatile State state = State.OPEN;
     volatile boolean authenticated;
     volatile String client = "";
     volatile long lastActivity;
     volatile boolean stopping;
-    private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
-    private volatile ArrivingFrame arriving; // a large frame decoded while it arrives, until it is handled
-    private final AtomicLong nextWatch = new AtomicLong();
 
-    Connection(long id, SocketChannel channel, Transport transport, String remote, java.net.InetAddress address, SocketServer server) {
+    // Tasks for the selector thread, made once. Classes rather than lambdas: a revision of this bundle that
+    // an update has just installed links each lambda on its first use, and these uses fall in the hot swap's
+    // gap, while the clients wait; the bundle's ClassWarmer loads these classes ahead instead.
+    private final CheckFinished checkFinishedTask = new CheckFinished();
+    private final AfterQueued afterQueuedTask = new AfterQueued();
+    private final ResumePending resumePendingTask = new ResumePending();
+    private final Linger lingerTask = new Linger();
+
+    private final class CheckFinished implements Runnable {
+        @Override
+        public void run() {
+            checkFinished();
+        }
+    }
+
+    private final class AfterQueued implements Runnable {
+        @Override
+        public void run() {
+            afterQueued();
+        }
+    }
+
+    private final class ResumePending implements Runnable {
+        @Override
+        public void run() {
+            resumePending();
+        }
+    }
+
+    private final class Linger implements Runnable {
+        @Override
+        public void run() {
+            linger();
+        }
+    }
+
+    private final class Close implements Runnable {
+        private final String why;
+
+        Close(String why) {
+            this.why = why;
+        }
+
+        @Override
+        public void run() {
+            close(why);
+        }
+    }
+
+    Connection(long id, SocketChannel channel, Transport transport, String remote, InetAddress address, SocketServer server) {
         this.id = id;
         this.channel = channel;
         this.transport = transport;
         this.remote = remote;
         this.address = address;
         this.server = server;
+        this.inbox = new Inbox(this, server);
+        this.outbound = new Outbound(transport, server.limits.maxQueuedEvents);
+        this.watches = new ConnectionWatches(this);
         this.decoder = new FrameDecoder(server.limits.maxFrameBytes, server.room, server.frames);
-        this.decoder.largeBodies = drainTask; // each Task passes large bodies on to largeBodyStarted
+        this.decoder.largeBodies = inbox;
         if (server.limits.tokenRequired()) {
             decoder.limitBeforeAuth(server.limits.maxFrameBytesBeforeHello);
         }
         this.connectedAt = System.currentTimeMillis();
         this.lastActivity = connectedAt;
     }
-
-    /**
-     * The connection's tasks for the selector thread and the workers. One class rather than a lambda each:
-     * a revision of this bundle that an update has just installed links each lambda on its first use, and
-     * these first uses fall in the hot swap's gap, while the clients wait (issue 5's measure). The recurring
-     * ones are made once, so handling a request allocates none.
-     */
-    private final class Task implements Runnable, FrameDecoder.LargeBodies {
-        static final int DRAIN = 0;
-        static final int CHECK_FINISHED = 1;
-        static final int AFTER_QUEUED = 2;
-        static final int RESUME_PENDING = 3;
-        static final int LINGER = 4;
-        static final int CLOSE = 5;
-
-        private final int what;
-        private final String why;
-
-        Task(int what, String why) {
-            this.what = what;
-            this.why = why;
-        }
-
-        @Override
-        public void run() {
-            switch (what) {
-                case DRAIN -> drain();
-                case CHECK_FINISHED -> checkFinished();
-                case AFTER_QUEUED -> afterQueued();
-                case RESUME_PENDING -> resumePending();
-                case LINGER -> linger();
-                default -> close(why);
-            }
-        }
-
-        @Override
-        public ArrivingFrame started(byte[] body) {
-            return largeBodyStarted(body);
-        }
-    }
-
-    private final Task drainTask = new Task(Task.DRAIN, null);
-    private final Task checkFinishedTask = new Task(Task.CHECK_FINISHED, null);
-    private final Task afterQueuedTask = new Task(Task.AFTER_QUEUED, null);
-    private final Task resumePendingTask = new Task(Task.RESUME_PENDING, null);
 
     /** @return a name for logs */
     String describe() {
@@ -180,63 +153,8 @@ final class Connection {
                 decoder.limitBeforeAuth(0);
             }
             while (pause == 0 && state == State.OPEN) {
-                FrameDecoder.Event ev = decoder.poll(transport);
-                switch (ev) {
-                    case FRAME:
-                        lastActivity = System.currentTimeMillis();
-                        spoke = true;
-                        roomWaitSince = 0;
-                        enqueue(decoder.takeFrame());
-                        break;
-                    case REFUSED:
-                        lastActivity = System.currentTimeMillis();
-                        spoke = true;
-                        roomWaitSince = 0;
-                        enqueue(decoder.takeRefused());
-                        break;
-                    case NEED_MORE:
-                    case YIELD:
-                        trackFrameStart();
-                        if (transport.wantsWrite()) {
-                            updateInterest(); // a TLS handshake has records the socket did not take yet
-                        }
-                        if (ev == FrameDecoder.Event.YIELD && transport.bufferedInput()) {
-                            server.post(this::onReadable); // TLS holds the rest: the selector will not report it
-                        }
-                        return;
-                    case WAIT_BUDGET:
-                        frameStartedAt = 0;
-                        if (roomWaitSince == 0) {
-                            roomWaitSince = System.currentTimeMillis();
-                        }
-                        setPause(PAUSE_BUDGET, true);
-                        server.awaitBudget(this, decoder.waitedAtReleases());
-                        return;
-                    case BEFORE_AUTH:
-                        if (authenticated) { // its hello was answered while this frame's length was read
-                            decoder.limitBeforeAuth(0);
-                            break;
-                        }
-                        if (pending.get() > 0) {
-                            setPause(PAUSE_AUTH, true); // a hello (or what is refused as none) is being answered
-                            return;
-                        }
-                        enqueueFatal(new Fatal(ErrorCode.UNAUTHORIZED, "this host needs a token: say hello with it before"
-                                + " sending frames above " + server.limits.maxFrameBytesBeforeHello + " bytes (this one is "
-                                + decoder.rejectedLength() + ")"));
-                        return;
-                    case EOF:
-                        eof = true;
-                        setPause(PAUSE_EOF, true);
-                        checkFinished();
-                        return;
-                    case EMPTY_FRAME:
-                        enqueueFatal(new Fatal(ErrorCode.BAD_FRAME, "the frame's length is 0; a frame holds one CBOR map"));
-                        return;
-                    default: // TOO_LARGE
-                        enqueueFatal(new Fatal(ErrorCode.FRAME_TOO_LARGE, "the frame is " + decoder.rejectedLength()
-                                + " bytes; this host accepts at most " + server.limits.maxFrameBytes));
-                        return;
+                if (!onFrameEvent(decoder.poll(transport))) {
+                    return;
                 }
             }
         } catch (IOException e) {
@@ -244,21 +162,72 @@ final class Connection {
         }
     }
 
-    /**
-     * Selector thread: a frame of {@link PreDecoder#MIN_FRAME_BYTES} or more has begun to arrive. Its
-     * decode starts at once if it will be the next request handled (nothing else pending) and the
-     * connection may write (authenticated, or no token needed).
-     *
-     * @return the frame to tell about the bytes that arrive, or null
-     */
-    private ArrivingFrame largeBodyStarted(byte[] body) {
-        if (state != State.OPEN || discarding || stopping || pending.get() != 0 || arriving != null
-                || (server.limits.tokenRequired() && !authenticated)) {
-            return null;
+    /** @return true to go on reading */
+    private boolean onFrameEvent(FrameDecoder.Event ev) {
+        switch (ev) {
+            case FRAME:
+                arrived();
+                enqueue(decoder.takeFrame());
+                return true;
+            case REFUSED:
+                arrived();
+                enqueue(decoder.takeRefused());
+                return true;
+            case NEED_MORE:
+            case YIELD:
+                trackFrameStart();
+                if (transport.wantsWrite()) {
+                    updateInterest(); // a TLS handshake has records the socket did not take yet
+                }
+                if (ev == FrameDecoder.Event.YIELD && transport.bufferedInput()) {
+                    server.post(this::onReadable); // TLS holds the rest: the selector will not report it
+                }
+                return false;
+            case WAIT_BUDGET:
+                frameStartedAt = 0;
+                if (roomWaitSince == 0) {
+                    roomWaitSince = System.currentTimeMillis();
+                }
+                setPause(PAUSE_BUDGET, true);
+                server.awaitBudget(this, decoder.waitedAtReleases());
+                return false;
+            case BEFORE_AUTH:
+                if (authenticated) { // its hello was answered while this frame's length was read
+                    decoder.limitBeforeAuth(0);
+                    return true;
+                }
+                if (inbox.pending() > 0) {
+                    setPause(PAUSE_AUTH, true); // a hello (or what is refused as none) is being answered
+                    return false;
+                }
+                enqueueFatal(new Fatal(ErrorCode.UNAUTHORIZED, "this host needs a token: say hello with it before"
+                        + " sending frames above " + server.limits.maxFrameBytesBeforeHello + " bytes (this one is "
+                        + decoder.rejectedLength() + ")"));
+                return false;
+            case EOF:
+                eof = true;
+                setPause(PAUSE_EOF, true);
+                checkFinished();
+                return false;
+            case EMPTY_FRAME:
+                enqueueFatal(new Fatal(ErrorCode.BAD_FRAME, "the frame's length is 0; a frame holds one CBOR map"));
+                return false;
+            default: // TOO_LARGE
+                enqueueFatal(new Fatal(ErrorCode.FRAME_TOO_LARGE, "the frame is " + decoder.rejectedLength()
+                        + " bytes; this host accepts at most " + server.limits.maxFrameBytes));
+                return false;
         }
-        ArrivingFrame a = server.preDecoder.start(body);
-        arriving = a;
-        return a;
+    }
+
+    private void arrived() {
+        lastActivity = System.currentTimeMillis();
+        spoke = true;
+        roomWaitSince = 0;
+    }
+
+    /** @return true when a large frame arriving may be decoded before its turn (see {@link Inbox#started}) */
+    boolean mayDecodeEarly() {
+        return state == State.OPEN && !discarding && !stopping && (!server.limits.tokenRequired() || authenticated);
     }
 
     /**
@@ -266,8 +235,7 @@ final class Connection {
      * @return its decode begun while it arrived, or null
      */
     ArrivingFrame arrivingFor(byte[] frame) {
-        ArrivingFrame a = arriving;
-        return a != null && a.frame == frame ? a : null;
+        return inbox.arrivingFor(frame);
     }
 
     private void trackFrameStart() {
@@ -281,11 +249,9 @@ final class Connection {
     }
 
     private void enqueue(Object item) {
-        inbox.add(item);
-        if (pending.incrementAndGet() >= server.limits.maxPendingRequests) {
+        if (inbox.add(item) >= server.limits.maxPendingRequests) {
             setPause(PAUSE_PENDING, true);
         }
-        schedule();
     }
 
     private void enqueueFatal(Fatal fatal) {
@@ -332,9 +298,19 @@ final class Connection {
         }
     }
 
+    /** Worker: the inbox ran empty; the selector thread checks whether the connection is done. */
+    void drained() {
+        server.post(checkFinishedTask);
+    }
+
+    /** Worker: requests were answered (the last one, or one below the pipelining limit). */
+    void answered() {
+        server.post(resumePendingTask);
+    }
+
     /** Selector thread: requests were answered, so reading may go on (and a frame waiting for a hello's answer be judged). */
     private void resumePending() {
-        if (pending.get() == 0) {
+        if (inbox.pending() == 0) {
             setPause(PAUSE_AUTH, false);
         }
         setPause(PAUSE_PENDING, false);
@@ -348,86 +324,10 @@ final class Connection {
         if ((pause == 0 && state == State.OPEN) || discarding) {
             ops |= SelectionKey.OP_READ;
         }
-        synchronized (outLock) {
-            if (writePending && !out.isEmpty() || transport.wantsWrite()) {
-                ops |= SelectionKey.OP_WRITE;
-            }
+        if (outbound.wantsWrite() || transport.wantsWrite()) {
+            ops |= SelectionKey.OP_WRITE;
         }
         key.interestOps(ops);
-    }
-
-    // ---------------------------------------------------------------- handling (worker)
-
-    void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
-            server.execute(drainTask);
-        }
-    }
-
-    private void drain() {
-        int handled = 0;
-        while (true) {
-            Object item = inbox.poll();
-            if (item == null) {
-                scheduled.set(false);
-                if (inbox.isEmpty() || !scheduled.compareAndSet(false, true)) {
-                    server.post(checkFinishedTask);
-                    return;
-                }
-                continue;
-            }
-            java.util.concurrent.CompletableFuture<Void> later = null;
-            try {
-                if (state == State.OPEN) {
-                    if (item instanceof FrameRoom.Held) {
-                        later = server.handler.handle(this, ((FrameRoom.Held) item).frame);
-                    } else if (item instanceof FrameDecoder.Refused) {
-                        server.handler.refused(this, (FrameDecoder.Refused) item);
-                    } else {
-                        Fatal f = (Fatal) item;
-                        closeAfter(Replies.error(null, f.code, f.message, null), f.code.name() + ": " + f.message);
-                    }
-                }
-            } catch (Throwable t) {
-                server.log.error("unexpected failure handling a request of " + describe(), t);
-            } finally {
-                if (later == null) {
-                    finished(item);
-                }
-            }
-            if (later != null) {
-                // A call runs on its own thread: this connection stays scheduled (so its next request
-                // waits, and replies keep their order) while this worker goes to other connections.
-                later.whenComplete((v, t) -> {
-                    finished(item);
-                    server.execute(drainTask);
-                });
-                return;
-            }
-            if (++handled >= 32) {
-                server.execute(drainTask); // let other connections' requests run
-                return;
-            }
-        }
-    }
-
-    private void finished(Object item) {
-        if (item instanceof FrameRoom.Held) {
-            FrameRoom.Held held = (FrameRoom.Held) item;
-            byte[] frame = held.frame;
-            server.releaseRoom(held);
-            ArrivingFrame a = arrivingFor(frame);
-            if (a != null) {
-                arriving = null;
-                a.abandon(); // its decode, if still running, reads this array: it is not reused
-            } else {
-                server.frames.give(frame); // answered: neither the handler nor a codec holds it any more
-            }
-        }
-        int p = pending.decrementAndGet();
-        if (p == server.limits.maxPendingRequests - 1 || p == 0) {
-            server.post(resumePendingTask);
-        }
     }
 
     /**
@@ -442,79 +342,41 @@ final class Connection {
 
     /** @return true when requests have been received and not yet answered */
     boolean busy() {
-        return pending.get() > 0;
+        return inbox.pending() > 0;
     }
 
     // ---------------------------------------------------------------- writing
 
-    /**
-     * Queues a reply and writes what the socket takes now.
-     *
-     * @param frame the frame
-     */
+    /** Queues a reply and writes what the socket takes now; the selector thread writes the rest. */
     void send(ByteBuffer[] frame) {
-        boolean needSelector = false;
-        synchronized (outLock) {
-            if (state == State.CLOSED) {
+        switch (outbound.reply(frame)) {
+            case FINISH_WRITING:
+                server.post(afterQueuedTask);
                 return;
-            }
-            add(new OutFrame(frame, false));
-            if (!writePending) {
-                try {
-                    if (!flushLocked()) {
-                        writePending = true;
-                        needSelector = true;
-                    }
-                } catch (IOException e) {
-                    server.post(new Task(Task.CLOSE, "write failed: " + e.getMessage()));
-                    return;
-                }
-            }
-            if (outBytes > ServerLimits.OUTBOUND_HIGH_WATER) {
-                needSelector = true;
-            }
-        }
-        if (needSelector) {
-            server.post(afterQueuedTask);
+            case CLOSE_WRITE_FAILED:
+                server.post(new Close("write failed: " + outbound.failure().getMessage()));
+                return;
+            default:
+                return;
         }
     }
 
-    /**
-     * Queues a watch event; the selector thread writes it. A client that leaves too many unread
-     * loses its connection rather than the host's memory.
-     *
-     * @param frame the event frame
-     */
+    /** Queues a watch event (from the session's thread); the selector thread writes it. */
     void sendEvent(ByteBuffer[] frame) {
-        synchronized (outLock) {
-            if (state == State.CLOSED) {
+        switch (outbound.event(frame)) {
+            case FINISH_WRITING:
+                server.post(afterQueuedTask);
                 return;
-            }
-            if (outEvents >= server.limits.maxQueuedEvents) {
+            case CLOSE_TOO_MANY_EVENTS:
                 if (state == State.OPEN) {
                     state = State.CLOSING;
-                    server.log.warn(describe() + " left " + outEvents + " watch events unread; closing it", null);
-                    server.post(new Task(Task.CLOSE, "too slow reading events"));
+                    server.logLimit.warn("too many events", describe() + " left " + outbound.queuedEvents()
+                            + " watch events unread; closing it");
+                    server.post(new Close("too slow reading events"));
                 }
                 return;
-            }
-            add(new OutFrame(frame, true));
-            if (writePending) {
+            default:
                 return;
-            }
-            writePending = true;
-        }
-        server.post(afterQueuedTask);
-    }
-
-    private void add(OutFrame f) {
-        if (out.isEmpty()) {
-            lastWriteProgress = System.currentTimeMillis();
-        }
-        out.add(f);
-        outBytes += Replies.length(f.buffers);
-        if (f.event) {
-            outEvents++;
         }
     }
 
@@ -524,24 +386,15 @@ final class Connection {
             return;
         }
         boolean done;
-        long bytes;
-        IOException failed = null;
-        synchronized (outLock) {
-            try {
-                done = flushLocked();
-            } catch (IOException e) {
-                done = false;
-                failed = e;
-            }
-            writePending = !done;
-            bytes = outBytes;
-        }
-        if (failed != null) {
-            // Closed outside the lock: closing ends the watches, which waits for the session's write lock,
-            // while a writer holding that lock may be waiting for this one to queue an event.
-            close("write failed: " + failed.getMessage());
+        try {
+            done = outbound.flush();
+        } catch (IOException e) {
+            // Closed outside the output's lock: closing ends the watches, which waits for the session's
+            // write lock, while a writer holding that lock may be waiting to queue an event.
+            close("write failed: " + e.getMessage());
             return;
         }
+        long bytes = outbound.queuedBytes();
         if (bytes > ServerLimits.OUTBOUND_HIGH_WATER) {
             setPause(PAUSE_OUTBOUND, true);
         } else if (bytes < ServerLimits.OUTBOUND_LOW_WATER) {
@@ -557,71 +410,16 @@ final class Connection {
         afterQueued();
     }
 
-    /**
-     * Writes queued buffers until the socket stops taking them. Heap buffers are written in slices of
-     * at most 1 MiB: the JDK copies each write through a temporary direct buffer of that size.
-     *
-     * @return true when everything queued was written
-     */
-    private boolean flushLocked() throws IOException {
-        ByteBuffer[] batch = new ByteBuffer[32];
-        while (!out.isEmpty()) {
-            int n = 0;
-            long total = 0;
-            for (OutFrame f : out) {
-                for (ByteBuffer b : f.buffers) {
-                    if (!b.hasRemaining()) {
-                        continue;
-                    }
-                    int take = (int) Math.min(b.remaining(), FrameDecoder.MAX_READ_BYTES - total);
-                    ByteBuffer slice = b.duplicate();
-                    slice.limit(slice.position() + take);
-                    batch[n++] = slice;
-                    total += take;
-                    if (n == batch.length || total >= FrameDecoder.MAX_READ_BYTES) {
-                        break;
-                    }
-                }
-                if (n == batch.length || total >= FrameDecoder.MAX_READ_BYTES) {
-                    break;
-                }
-            }
-            long written = transport.write(batch, 0, n);
-            if (written > 0) {
-                lastWriteProgress = System.currentTimeMillis();
-            }
-            // Advance the queued buffers by what was written, dropping finished frames.
-            long left = written;
-            while (!out.isEmpty()) {
-                OutFrame f = out.peek();
-                for (ByteBuffer b : f.buffers) {
-                    int step = (int) Math.min(b.remaining(), left);
-                    b.position(b.position() + step);
-                    left -= step;
-                }
-                if (!done(f)) {
-                    break;
-                }
-                out.poll();
-                if (f.event) {
-                    outEvents--;
-                }
-            }
-            outBytes -= written;
-            if (written < total) {
-                return false;
-            }
-        }
-        return transport.flush();
+    // ---------------------------------------------------------------- watches
+
+    /** @see ConnectionWatches#watch */
+    void watch(Long requestId, String prefix, SessionStore store) {
+        watches.watch(requestId, prefix, store);
     }
 
-    private static boolean done(OutFrame f) {
-        for (ByteBuffer b : f.buffers) {
-            if (b.hasRemaining()) {
-                return false;
-            }
-        }
-        return true;
+    /** @see ConnectionWatches#unwatch */
+    boolean unwatch(long watchId) {
+        return watches.unwatch(watchId);
     }
 
     // ---------------------------------------------------------------- closing
@@ -652,7 +450,7 @@ final class Connection {
         } else {
             server.log.debug("closing " + describe() + ": " + why);
         }
-        server.post(new Task(Task.LINGER, null));
+        server.post(lingerTask);
         return true;
     }
 
@@ -669,10 +467,7 @@ final class Connection {
         if (state == State.CLOSED) {
             return;
         }
-        boolean outEmpty;
-        synchronized (outLock) {
-            outEmpty = out.isEmpty();
-        }
+        boolean outEmpty = outbound.isEmpty();
         if (state == State.CLOSING && outEmpty && !outputShut) {
             outputShut = true;
             try {
@@ -686,7 +481,7 @@ final class Connection {
             }
             return;
         }
-        if (state == State.OPEN && eof && pending.get() == 0 && outEmpty) {
+        if (state == State.OPEN && eof && inbox.pending() == 0 && outEmpty) {
             close(null);
         }
     }
@@ -707,11 +502,7 @@ final class Connection {
             }
             return;
         }
-        boolean stuck;
-        synchronized (outLock) {
-            stuck = !out.isEmpty() && now - lastWriteProgress > l.writeTimeoutMs;
-        }
-        if (stuck) { // closed outside the lock, as in afterQueued
+        if (outbound.stuck(now, l.writeTimeoutMs)) {
             server.logLimit.warn("write timeout", describe() + " read nothing of its replies for " + l.writeTimeoutMs / 1000 + " s; closing it");
             close("write timeout");
             return;
@@ -741,7 +532,7 @@ final class Connection {
             setPause(PAUSE_BUDGET, false); // its body is read and dropped, and the request answered OVERLOADED
             return;
         }
-        if (!busy() && !decoder.inFrame() && watches.isEmpty() && !stopping && now - lastActivity > l.idleTimeoutMs) {
+        if (!busy() && !decoder.inFrame() && !watches.any() && !stopping && now - lastActivity > l.idleTimeoutMs) {
             closeAfter(Replies.bye("idle for " + l.idleTimeoutMs / 1000 + " s"), "idle");
         }
     }
@@ -771,87 +562,9 @@ final class Connection {
         if (partial != null) {
             server.releaseRoom(partial); // through the server, so that connections waiting for room wake up
         }
-        ArrivingFrame a = arriving;
-        if (a != null) {
-            a.abandon();
-        }
-        for (Watch w : watches.values()) {
-            w.subscription.close();
-        }
-        watches.clear();
-        synchronized (outLock) {
-            out.clear();
-            outBytes = 0;
-            outEvents = 0;
-        }
-        Object item;
-        while ((item = inbox.poll()) != null) {
-            finished(item);
-        }
+        watches.closeAll();
+        outbound.close();
+        inbox.closeAll();
         server.closed(this);
-    }
-
-    // ---------------------------------------------------------------- watches
-
-    /**
-     * Subscribes to changes under a prefix and answers the request; events for the watch are held
-     * back until its reply is queued, so a client never sees an event for a watch it does not know.
-     *
-     * @param requestId the id of the watch request, or null
-     * @param prefix the key prefix
-     * @param store the session
-     */
-    void watch(Long requestId, String prefix, SessionStore store) {
-        if (watches.size() >= MAX_WATCHES) {
-            throw new io.meshport.protocol.MeshportException(ErrorCode.OVERLOADED,
-                    "this connection already has " + MAX_WATCHES + " watches; unwatch some first");
-        }
-        long wid = nextWatch.incrementAndGet();
-        Watch w = new Watch(wid);
-        w.subscription = store.subscribe(prefix, w::changed);
-        watches.put(wid, w);
-        if (requestId != null) {
-            send(Replies.ok(requestId, Map.of("watch", wid)));
-        }
-        w.ready();
-    }
-
-    /**
-     * @param watchId a watch of this connection
-     * @return true when it existed and was ended
-     */
-    boolean unwatch(long watchId) {
-        Watch w = watches.remove(watchId);
-        if (w == null) {
-            return false;
-        }
-        w.subscription.close();
-        return true;
-    }
-
-    /** One watch: forwards the session's changes as events. */
-    private final class Watch {
-        final long watchId;
-        SessionStore.Subscription subscription;
-        private List<SessionChange> early = new ArrayList<>();
-
-        Watch(long watchId) {
-            this.watchId = watchId;
-        }
-
-        synchronized void changed(SessionChange change) {
-            if (early != null) {
-                early.add(change);
-            } else {
-                sendEvent(Replies.event(watchId, change));
-            }
-        }
-
-        synchronized void ready() {
-            for (SessionChange c : early) {
-                sendEvent(Replies.event(watchId, c));
-            }
-            early = null;
-        }
     }
 }
