@@ -41,7 +41,7 @@ final class AcceptGate implements Runnable {
      * @param log where to say what is awaited and what is missing
      * @param open accepts clients, from the gate's thread: run once at most, never while a lock of this gate is held
      */
-    AcceptGate(ServerLimits limits, Object servedBefore, CodecRegistry codecRegistry, ExportRegistry exportRegistry, Log log,
+    AcceptGate(ListenerSettings limits, Object servedBefore, CodecRegistry codecRegistry, ExportRegistry exportRegistry, Log log,
             Runnable open) {
         this.codecs = servedBefore == null ? limits.requiredCodecs : alsoServedBefore(limits.requiredCodecs, servedBefore, "codecs");
         this.services = servedBefore == null ? limits.requiredServices : alsoServedBefore(limits.requiredServices, servedBefore, "services");

@@ -395,9 +395,9 @@ final class Connection {
             return;
         }
         long bytes = outbound.queuedBytes();
-        if (bytes > ServerLimits.OUTBOUND_HIGH_WATER) {
+        if (bytes > ListenerSettings.OUTBOUND_HIGH_WATER) {
             setPause(PAUSE_OUTBOUND, true);
-        } else if (bytes < ServerLimits.OUTBOUND_LOW_WATER) {
+        } else if (bytes < ListenerSettings.OUTBOUND_LOW_WATER) {
             setPause(PAUSE_OUTBOUND, false);
         }
         updateInterest();
@@ -492,7 +492,7 @@ final class Connection {
      * @param now the time
      */
     void checkTimeouts(long now) {
-        ServerLimits l = server.limits;
+        ListenerSettings l = server.limits;
         if (state == State.CLOSED) {
             return;
         }

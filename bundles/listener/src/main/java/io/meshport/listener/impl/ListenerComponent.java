@@ -44,6 +44,7 @@ import io.meshport.swap.ListeningSockets;
  * clients, registers {@link ListenerStatus} and says {@code listening on ADDR:PORT} in the log.
  */
 @Component(service = {}, immediate = true, configurationPid = ListenerConfiguration.PID)
+@org.osgi.service.metatype.annotations.Designate(ocd = ListenerMetatype.class)
 public final class ListenerComponent implements ListenerStatus {
     @Reference
     private SessionStore store;
@@ -108,14 +109,20 @@ public final class ListenerComponent implements ListenerStatus {
         codecs.remove((Long) ref.getProperty(Constants.SERVICE_ID));
     }
 
+    /**
+     * Starts the listener. The configuration is typed by {@link ListenerConfiguration} (its metatype is
+     * published), and read here from its properties, so that a value that does not parse is reported and
+     * replaced by its default, and the command line's framework properties go on top
+     * ({@link ListenerSettings#from}).
+     */
     @Activate
     void activate(BundleContext ctx, Map<String, Object> config) throws Exception {
         this.context = ctx;
         List<String> problems = new ArrayList<>();
-        ServerLimits limits;
+        ListenerSettings limits;
         try {
             String data = ctx.getProperty("meshport.data");
-            limits = ServerLimits.from(config, new Function<String, String>() {
+            limits = ListenerSettings.from(config, new Function<String, String>() {
                 @Override
                 public String apply(String name) {
                     return ctx.getProperty(name);

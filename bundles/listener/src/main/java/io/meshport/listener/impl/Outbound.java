@@ -67,7 +67,7 @@ final class Outbound {
                     return Then.CLOSE_WRITE_FAILED;
                 }
             }
-            return needSelector || bytes > ServerLimits.OUTBOUND_HIGH_WATER ? Then.FINISH_WRITING : Then.NOTHING;
+            return needSelector || bytes > ListenerSettings.OUTBOUND_HIGH_WATER ? Then.FINISH_WRITING : Then.NOTHING;
         }
     }
 

@@ -37,7 +37,7 @@ final class SocketServer {
     private static final long TICK_MS = 100;
     private static final long SCAN_MS = 250;
 
-    final ServerLimits limits;
+    final ListenerSettings limits;
     final CodecRegistry codecs;
     final ExportRegistry exports;
     final CallDispatcher calls;
@@ -75,7 +75,7 @@ final class SocketServer {
      * @param exports the services exported to callers
      * @param log where to report
      */
-    SocketServer(ServerLimits limits, Supplier<SessionStore> store, CodecRegistry codecs, ExportRegistry exports, Log log) {
+    SocketServer(ListenerSettings limits, Supplier<SessionStore> store, CodecRegistry codecs, ExportRegistry exports, Log log) {
         this.limits = limits;
         this.store = store;
         this.codecs = codecs;

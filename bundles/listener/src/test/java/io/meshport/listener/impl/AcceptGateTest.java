@@ -50,11 +50,11 @@ class AcceptGateTest {
     }
 
     private AcceptGate gate(List<String> requiredCodecs, List<String> requiredServices, long timeoutMs, Object servedBefore) {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.requiredCodecs = requiredCodecs;
         b.requiredServices = requiredServices;
         b.requiredTimeoutMs = timeoutMs;
-        ServerLimits limits = b.build();
+        ListenerSettings limits = b.build();
         server = new SocketServer(limits, () -> store, codecs, exports, log);
         gate = new AcceptGate(limits, servedBefore, codecs, exports, log, () -> {
             opened.incrementAndGet();
@@ -162,17 +162,17 @@ class AcceptGateTest {
     @Test
     void theRequiredNamesAreReadFromTextsAndArraysAndBadOnesAreLeftOut() {
         List<String> problems = new ArrayList<>();
-        ServerLimits d = ServerLimits.from(Map.of(), k -> null, problems, null);
+        ListenerSettings d = ListenerSettings.from(Map.of(), k -> null, problems, null);
         assertEquals(List.of("mesh", "cbor", "bytes"), d.requiredCodecs);
         assertEquals(List.of(), d.requiredServices);
         assertEquals(30_000, d.requiredTimeoutMs);
-        ServerLimits cfg = ServerLimits.from(Map.of("requiredCodecs", "mesh, ply  stl,", "requiredServices", new String[] {"nodes", "no/pe"},
+        ListenerSettings cfg = ListenerSettings.from(Map.of("requiredCodecs", "mesh, ply  stl,", "requiredServices", new String[] {"nodes", "no/pe"},
                 "requiredTimeoutSeconds", "5"), k -> null, problems, null);
         assertEquals(List.of("mesh", "ply", "stl"), cfg.requiredCodecs);
         assertEquals(List.of("nodes"), cfg.requiredServices);
         assertEquals(5000, cfg.requiredTimeoutMs);
         assertEquals(List.of("requiredServices: 'no/pe' is not a service name; it is left out"), problems);
-        ServerLimits none = ServerLimits.from(Map.of("requiredCodecs", ""), k -> k.equals("meshport.listener.requiredServices") ? "nodes" : null,
+        ListenerSettings none = ListenerSettings.from(Map.of("requiredCodecs", ""), k -> k.equals("meshport.listener.requiredServices") ? "nodes" : null,
                 problems, null);
         assertEquals(List.of(), none.requiredCodecs, "an empty text requires nothing");
         assertEquals(List.of("nodes"), none.requiredServices, "the command line's framework property");

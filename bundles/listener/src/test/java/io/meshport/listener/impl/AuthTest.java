@@ -17,7 +17,7 @@ class AuthTest extends HostTestBase {
     private static final String TOKEN = "s3cret-t0ken";
 
     private void startWithToken(long authTimeoutMs) throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder().token(TOKEN);
+        ListenerSettings.Builder b = ListenerSettings.builder().token(TOKEN);
         b.authTimeoutMs = authTimeoutMs;
         start(b);
     }

@@ -144,7 +144,7 @@ class CallTest extends HostTestBase {
     private final CalcService calc = new CalcService();
     private long id;
 
-    private void export(ServerLimits.Builder limits) throws Exception {
+    private void export(ListenerSettings.Builder limits) throws Exception {
         start(limits);
         host.exports.add(1, "calc", 0, "test", calc, List.of(Calc.class));
         host.exports.add(2, "hidden", 0, "test", new Object(), List.of(Object.class)); // no interface: not exported
@@ -166,14 +166,14 @@ class CallTest extends HostTestBase {
 
     @Test
     void helloListsTheExportedServicesOnly() throws Exception {
-        export(ServerLimits.builder());
+        export(ListenerSettings.builder());
         Map<?, ?> hello = Expect.okMap(client().call("op", "hello", "id", 1L, "version", 1L), 1);
         assertEquals(List.of("calc"), hello.get("services"));
     }
 
     @Test
     void valuesMapBothWays() throws Exception {
-        export(ServerLimits.builder());
+        export(ListenerSettings.builder());
         RawClient c = client();
         assertEquals(5L, ok(c, "add", 2L, 3L));
         assertEquals(21L, ok(c, "half", 42.0), "an integral float is a whole number");
@@ -190,7 +190,7 @@ class CallTest extends HostTestBase {
 
     @Test
     void aMeshTravelsAsTheMeshCodecShapeBothWays() throws Exception {
-        export(ServerLimits.builder());
+        export(ListenerSettings.builder());
         RawClient c = client();
         Mesh tri = Mesh.builder().positions(new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}).indices(new int[] {0, 1, 2}).build();
         CborWriter w = new CborWriter().arrayHeader(2); // the args array, the mesh written as the mesh codec writes it
@@ -215,7 +215,7 @@ class CallTest extends HostTestBase {
 
     @Test
     void eachErrorOfSectionSevenNamesWhatWasWrong() throws Exception {
-        export(ServerLimits.builder());
+        export(ListenerSettings.builder());
         RawClient c = client();
         Map<Object, Object> r = c.call("op", "call", "id", 1L, "service", "calculator", "method", "add");
         Expect.error(r, 1L, "NO_SERVICE");
@@ -249,7 +249,7 @@ class CallTest extends HostTestBase {
 
     @Test
     void aLongCallStallsNeitherOtherClientsNorTheWorkersButKeepsItsConnectionsOrder() throws Exception {
-        ServerLimits.Builder one = ServerLimits.builder();
+        ListenerSettings.Builder one = ListenerSettings.builder();
         one.workerThreads = 1; // one worker: a call holding it would stall everyone
         export(one);
         RawClient slow = client();

@@ -30,7 +30,7 @@ class ConcurrencyTest extends HostTestBase {
 
     @Test
     void fiftyConcurrentClientsDoPutGetRoundTrips() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         ConcurrentLinkedQueue<Long> versions = new ConcurrentLinkedQueue<>();
         CountDownLatch ready = new CountDownLatch(CLIENTS);

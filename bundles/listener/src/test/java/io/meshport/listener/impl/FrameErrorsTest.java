@@ -166,8 +166,8 @@ class FrameErrorsTest extends HostTestBase {
         assertTrue(bad.closedByHost());
     }
 
-    private static ServerLimits.Builder limits() {
-        ServerLimits.Builder b = ServerLimits.builder();
+    private static ListenerSettings.Builder limits() {
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxFrameBytes = MAX_FRAME;
         return b;
     }

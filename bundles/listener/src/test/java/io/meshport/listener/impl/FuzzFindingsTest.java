@@ -29,7 +29,7 @@ class FuzzFindingsTest extends HostTestBase {
 
     @Test
     void aCallWithAMeshArgumentWithBaseIsRefusedNotAnInternalError() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         host.exports.add(1, "fz", 0, "test", new FrameFuzzTest.FuzzServiceImpl(), List.of(FrameFuzzTest.FuzzService.class));
         RawClient c = client();
         // {op: call, id: 2, service: fz, method: points, args: [{positions: [0, 0, 0], base: 0}]}
@@ -42,7 +42,7 @@ class FuzzFindingsTest extends HostTestBase {
 
     @Test
     void aCallArgumentNestedDeeperThanAResultMayBeIsBadArgs() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         host.exports.add(1, "fz", 0, "test", new FrameFuzzTest.FuzzServiceImpl(), List.of(FrameFuzzTest.FuzzService.class));
         RawClient c = client();
         // {op: call, id: 65, service: fz, method: any, args: [[[...65 levels...[1]...]]]}

@@ -77,7 +77,7 @@ final class FuzzHost implements AutoCloseable {
         codecs.add(3, "bytes", 0, "test", new BytesCodec());
         ExportRegistry exports = new ExportRegistry(log);
         exports.add(1, "fz", 0, "test", new FuzzExport.FuzzServiceImpl(), List.of(FuzzExport.FuzzService.class));
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxFrameBytes = MAX_FRAME;
         b.maxInFlightBytes = 3 * MAX_FRAME; // small enough that large frames wait for each other now and then
         b.authTimeoutMs = 120_000;

@@ -52,7 +52,7 @@ class HardeningTest extends HostTestBase {
     @Test
     void largeFramesThatDoNotFitTheMemoryAccountAreRefusedOneByOneAndTheHostServesOn() throws Exception {
         // The account (session and frames together) holds 8 MiB; the session already holds 6 of them.
-        start(ServerLimits.builder(), 8L * 1024 * 1024);
+        start(ListenerSettings.builder(), 8L * 1024 * 1024);
         RawClient filler = client();
         for (int i = 0; i < 3; i++) {
             Expect.okMap(filler.call("op", "put", "id", (long) i, "key", "full/" + i, "codec", "bytes", "body", new byte[2_000_000]), i);
@@ -89,7 +89,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void aFrameThatFindsNoMemoryIsAnsweredWithItsIdAndTheConnectionGoesOn() throws Exception {
-        start(ServerLimits.builder(), 1024 * 1024);
+        start(ListenerSettings.builder(), 1024 * 1024);
         RawClient c = client();
         Map<Object, Object> r = c.call("op", "put", "id", 11L, "key", "k", "codec", "bytes", "body", new byte[2_000_000]);
         Map<?, ?> e = Expect.error(r, 11L, "OVERLOADED");
@@ -100,7 +100,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void theSelectorThreadOutlivesAnErrorInItsWork() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         host.server.post(() -> {
             throw new OutOfMemoryError("a test's allocation failure on the selector thread");
         });
@@ -112,7 +112,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void unauthenticatedConnectionsSendingOnlyALengthReserveNothing() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder().token(TOKEN);
+        ListenerSettings.Builder b = ListenerSettings.builder().token(TOKEN);
         start(b);
         List<RawClient> attackers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -134,7 +134,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void aLargeFrameRightBehindAHelloWaitsForTheHellosAnswer() throws Exception {
-        start(ServerLimits.builder().token(TOKEN));
+        start(ListenerSettings.builder().token(TOKEN));
         RawClient c = client();
         byte[] hello = RawClient.framed(RawClient.encode("op", "hello", "id", 1L, "version", 1L, "token", TOKEN));
         byte[] put = RawClient.framed(RawClient.encode("op", "put", "id", 2L, "key", "pipelined", "codec", "bytes", "body", new byte[300_000]));
@@ -158,7 +158,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void aFrameWaitingForRoomIsWokenWhenTheConnectionHoldingItCloses() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxFrameBytes = 1024 * 1024;
         b.maxInFlightBytes = 1024 * 1024;
         start(b);
@@ -178,7 +178,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void aFrameWaitingForRoomTooLongIsRefusedWithItsId() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxFrameBytes = 1024 * 1024;
         b.maxInFlightBytes = 1024 * 1024;
         b.roomWaitMs = 1000;
@@ -197,7 +197,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void connectionsBeyondThePerAddressLimitGetByeEvenWhenTheyAlreadySentARequest() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxConnectionsPerAddress = 3;
         start(b);
         for (int i = 0; i < 3; i++) {
@@ -215,7 +215,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void atTheLimitIdleUnauthenticatedConnectionsMakeRoomForNewOnes() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder().token(TOKEN);
+        ListenerSettings.Builder b = ListenerSettings.builder().token(TOKEN);
         b.maxConnections = 3;
         start(b);
         RawClient proven = client();
@@ -238,7 +238,7 @@ class HardeningTest extends HostTestBase {
 
     @Test
     void aConnectionThatSaysNothingOrHalfAHeaderIsClosedAfterTheShortTimeout() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.authTimeoutMs = 1000;
         start(b);
         RawClient silent = client();
@@ -283,7 +283,7 @@ class HardeningTest extends HostTestBase {
     @Test
     void whatAClientSaysCannotForgeFloodOrGarbleTheLog() throws Exception {
         Lines log = new Lines();
-        host = new TestHost(ServerLimits.builder(), 0, log);
+        host = new TestHost(ListenerSettings.builder(), 0, log);
         RawClient c = client();
         Expect.okMap(c.call("op", "hello", "id", 1L, "version", 1L, "client", "evil\n12:00:00.000 ERROR [listener] forged\u001b[2J"), 1);
         Expect.ok(c.call("op", "print", "id", 2L, "text", "line\n12:00:00.000 ERROR [listener] forged line\u0000\u001b[31m" + "x".repeat(2_000_000)), 2);

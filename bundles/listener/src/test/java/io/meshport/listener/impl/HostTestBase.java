@@ -15,12 +15,12 @@ abstract class HostTestBase {
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     /** Starts the host with these limits (call once, before {@link #client()}). */
-    TestHost start(ServerLimits.Builder limits) throws IOException {
+    TestHost start(ListenerSettings.Builder limits) throws IOException {
         host = new TestHost(limits);
         return host;
     }
 
-    TestHost start(ServerLimits.Builder limits, long storeBudget) throws IOException {
+    TestHost start(ListenerSettings.Builder limits, long storeBudget) throws IOException {
         host = new TestHost(limits, storeBudget);
         return host;
     }
@@ -28,7 +28,7 @@ abstract class HostTestBase {
     /** @return a new raw client of the host (started with defaults if none is) */
     RawClient client() throws IOException {
         if (host == null) {
-            start(ServerLimits.builder());
+            start(ListenerSettings.builder());
         }
         RawClient c = host.raw();
         opened.add(c);

@@ -21,7 +21,7 @@ class LimitsTest extends HostTestBase {
 
     @Test
     void aConnectionBeyondMaxConnectionsGetsByeAndOthersCarryOn() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxConnections = 3;
         start(b);
         RawClient[] cs = {client(), client(), client()};
@@ -58,7 +58,7 @@ class LimitsTest extends HostTestBase {
 
     @Test
     void aPutBeyondTheSessionBudgetIsOverloadedAndKeepsWhatWasStored() throws Exception {
-        start(ServerLimits.builder(), 64 * 1024);
+        start(ListenerSettings.builder(), 64 * 1024);
         RawClient c = client();
         byte[] first = new byte[40_000];
         Arrays.fill(first, (byte) 1);
@@ -85,7 +85,7 @@ class LimitsTest extends HostTestBase {
 
     @Test
     void pipeliningPastMaxPendingRequestsIsHeldBackNotRefused() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxPendingRequests = 2;
         start(b);
         RawClient c = client();
@@ -101,7 +101,7 @@ class LimitsTest extends HostTestBase {
 
     @Test
     void framesBeyondTheInFlightBudgetWaitTheirTurn() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.maxFrameBytes = 1024 * 1024;
         b.maxInFlightBytes = 1024 * 1024;
         start(b);
@@ -136,7 +136,7 @@ class LimitsTest extends HostTestBase {
 
     @Test
     void aClientThatReadsItsRepliesLateGetsThemAll() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         RawClient c = client();
         byte[] big = new byte[512 * 1024];
         Arrays.fill(big, (byte) 7);

@@ -148,7 +148,7 @@ class ProgressiveDecodeTest extends HostTestBase {
 
     @Test
     void anUnauthenticatedConnectionGetsNoEarlyDecodeNorRoomForALargeFrame() throws Exception {
-        start(ServerLimits.builder().token("a-token-of-twenty-chars-or-more"));
+        start(ListenerSettings.builder().token("a-token-of-twenty-chars-or-more"));
         RawClient c = client();
         long before = host.server.preDecoder.used.get();
         byte[] framed = RawClient.framed(putFrame(1, "big/x", mesh(positions(0), triangles(-1))));

@@ -21,7 +21,7 @@ class QuotedInputTest extends HostTestBase {
     private static final int MESSAGE_BOUND = 1_200;
 
     private RawClient exported() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         host.exports.add(1, "calc", 0, "test", new CallTest.CalcService(), List.of(CallTest.Calc.class));
         return client();
     }

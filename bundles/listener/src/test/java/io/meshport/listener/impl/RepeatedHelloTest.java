@@ -12,7 +12,7 @@ class RepeatedHelloTest extends HostTestBase {
     private static final String TOKEN = "s3cret-t0ken";
 
     private RawClient authenticated() throws Exception {
-        start(ServerLimits.builder().token(TOKEN));
+        start(ListenerSettings.builder().token(TOKEN));
         RawClient c = client();
         Expect.okMap(c.call("op", "hello", "id", 1L, "version", 1L, "token", TOKEN), 1);
         return c;
@@ -58,7 +58,7 @@ class RepeatedHelloTest extends HostTestBase {
 
     @Test
     void onAHostWithoutATokenHelloMayComeAgainWithOrWithoutOne() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         RawClient c = client();
         Expect.okMap(c.call("op", "hello", "id", 1L, "version", 1L), 1);
         Expect.okMap(c.call("op", "hello", "id", 2L, "version", 1L), 2);

@@ -216,7 +216,7 @@ class RequestErrorsTest extends HostTestBase {
 
     @Test
     void helloPingAndPrintResults() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         RawClient c = client();
         Map<?, ?> hello = Expect.okMap(c.call("op", "hello", "id", 1L, "version", 2L, "client", "test-suite"), 1);
         assertEquals("meshport", hello.get("server"));

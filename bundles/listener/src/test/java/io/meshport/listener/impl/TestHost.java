@@ -17,15 +17,15 @@ final class TestHost implements AutoCloseable {
     final CodecRegistry codecs;
     final ExportRegistry exports;
 
-    TestHost(ServerLimits.Builder limits) throws IOException {
+    TestHost(ListenerSettings.Builder limits) throws IOException {
         this(limits, 0);
     }
 
-    TestHost(ServerLimits.Builder limits, long storeBudget) throws IOException {
+    TestHost(ListenerSettings.Builder limits, long storeBudget) throws IOException {
         this(limits, storeBudget, Log.STDERR);
     }
 
-    TestHost(ServerLimits.Builder limits, long storeBudget, Log log) throws IOException {
+    TestHost(ListenerSettings.Builder limits, long storeBudget, Log log) throws IOException {
         store = new SessionStoreImpl(storeBudget, System::currentTimeMillis);
         codecs = new CodecRegistry(Log.STDERR);
         AtomicLong sid = new AtomicLong();
@@ -38,7 +38,7 @@ final class TestHost implements AutoCloseable {
     }
 
     static TestHost start() throws IOException {
-        return new TestHost(ServerLimits.builder());
+        return new TestHost(ListenerSettings.builder());
     }
 
     int port() {

@@ -15,7 +15,7 @@ class TimeoutsTest extends HostTestBase {
 
     @Test
     void anIdleConnectionGetsByeAndIsClosedButOneWithAWatchIsNot() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.idleTimeoutMs = 1000;
         start(b);
         RawClient idle = client();
@@ -43,7 +43,7 @@ class TimeoutsTest extends HostTestBase {
 
     @Test
     void aFrameThatDoesNotArriveInTimeIsClosedWithBye() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.frameTimeoutMs = 1000;
         start(b);
         byte[] put = RawClient.framed(RawClient.encode("op", "put", "id", 1L, "key", "half/x", "body", "some text to cut"));
@@ -70,7 +70,7 @@ class TimeoutsTest extends HostTestBase {
 
     @Test
     void aHalfFrameFollowedByTheClientClosingIsCleanedUp() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         RawClient c = client();
         byte[] put = RawClient.framed(RawClient.encode("op", "put", "id", 1L, "key", "gone/x", "body", 1L));
         c.bytes(Arrays.copyOf(put, 6));
@@ -86,7 +86,7 @@ class TimeoutsTest extends HostTestBase {
 
     @Test
     void requestsSentBeforeTheClientClosesItsSideAreStillAnswered() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         RawClient c = client();
         c.bytes(RawClient.framed(RawClient.encode("op", "put", "id", 1L, "key", "eof/x", "body", 1L)));
         c.bytes(RawClient.framed(RawClient.encode("op", "get", "id", 2L, "key", "eof/x")));

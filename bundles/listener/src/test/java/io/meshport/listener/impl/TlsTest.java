@@ -43,7 +43,7 @@ class TlsTest extends HostTestBase {
     }
 
     private TestHost startTls(String token) throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder().token(token);
+        ListenerSettings.Builder b = ListenerSettings.builder().token(token);
         b.tls = TlsContexts.fromPkcs12(mine.keyStore(), mine.password());
         b.authTimeoutMs = 1500;
         return start(b);
@@ -152,7 +152,7 @@ class TlsTest extends HostTestBase {
 
     @Test
     void pemFilesServeTheSameIdentity() throws Exception {
-        ServerLimits.Builder b = ServerLimits.builder();
+        ListenerSettings.Builder b = ListenerSettings.builder();
         b.tls = TlsContexts.fromPem(mine.certificatePem(), mine.privateKeyPem());
         start(b);
         try (MeshportClient c = closeLater(MeshportClient.connect(options().withPinnedCertificate(mine.sha256())))) {
@@ -170,9 +170,9 @@ class TlsTest extends HostTestBase {
         Path rsa = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         assertMessage("holds a RSA PRIVATE KEY; convert it to an unencrypted PKCS#8 key", () -> TlsContexts.fromPem(mine.certificatePem(), rsa));
         assertMessage("does not go with tlsPrivateKey", () -> TlsContexts.fromPem(other.certificatePem(), mine.privateKeyPem()));
-        assertMessage("tlsKeyStore and tlsCertificate/tlsPrivateKey are both set", () -> ServerLimits.from(Map.of("tlsKeyStore",
+        assertMessage("tlsKeyStore and tlsCertificate/tlsPrivateKey are both set", () -> ListenerSettings.from(Map.of("tlsKeyStore",
                 mine.keyStore().toString(), "tlsCertificate", mine.certificatePem().toString()), k -> null, new ArrayList<>(), null));
-        assertMessage("needs both tlsCertificate and tlsPrivateKey", () -> ServerLimits.from(Map.of("tlsCertificate",
+        assertMessage("needs both tlsCertificate and tlsPrivateKey", () -> ListenerSettings.from(Map.of("tlsCertificate",
                 mine.certificatePem().toString()), k -> null, new ArrayList<>(), null));
     }
 
@@ -184,16 +184,16 @@ class TlsTest extends HostTestBase {
     @Test
     void aHostBindingBeyondLoopbackWithoutATokenMakesOneOnlyItsOwnerCanRead() throws Exception {
         Path tokens = dir.resolve("generated");
-        ServerLimits l = ServerLimits.from(Map.of("bindAddress", "0.0.0.0"), k -> null, new ArrayList<>(), tokens);
+        ListenerSettings l = ListenerSettings.from(Map.of("bindAddress", "0.0.0.0"), k -> null, new ArrayList<>(), tokens);
         Path file = tokens.resolve("token");
         assertEquals(file, l.generatedTokenFile);
         assertTrue(l.tokenRequired());
         String token = Files.readAllLines(file).get(0);
         assertEquals(43, token.length(), "32 random bytes, base64url");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        ServerLimits again = ServerLimits.from(Map.of("bindAddress", "0.0.0.0"), k -> null, new ArrayList<>(), tokens);
+        ListenerSettings again = ListenerSettings.from(Map.of("bindAddress", "0.0.0.0"), k -> null, new ArrayList<>(), tokens);
         assertEquals(token, new String(again.token, java.nio.charset.StandardCharsets.UTF_8), "the next start keeps it");
-        ServerLimits loopback = ServerLimits.from(Map.of(), k -> null, new ArrayList<>(), dir.resolve("loopback"));
+        ListenerSettings loopback = ListenerSettings.from(Map.of(), k -> null, new ArrayList<>(), dir.resolve("loopback"));
         assertEquals(null, loopback.generatedTokenFile, "on loopback no token is forced on anyone");
         assertTrue(Files.notExists(dir.resolve("loopback")));
     }

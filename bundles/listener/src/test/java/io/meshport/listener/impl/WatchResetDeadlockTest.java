@@ -19,7 +19,7 @@ class WatchResetDeadlockTest extends HostTestBase {
 
     @Test
     void aWatcherResetWhileEventsFlowDoesNotStopTheHost() throws Exception {
-        start(ServerLimits.builder());
+        start(ListenerSettings.builder());
         RawClient writer = client();
         long until = System.currentTimeMillis() + 5_000; // a race: tried again and again for a few seconds
         for (int attempt = 0; attempt < 500 && System.currentTimeMillis() < until; attempt++) {

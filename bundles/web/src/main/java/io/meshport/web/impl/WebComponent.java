@@ -50,6 +50,7 @@ import io.meshport.web.WebStatus;
  * reconnect to the new store by themselves.
  */
 @Component(service = {}, immediate = true, configurationPid = WebSettings.PID)
+@org.osgi.service.metatype.annotations.Designate(ocd = WebMetatype.class)
 public final class WebComponent {
     /** The factory PID of Felix HTTP's Jetty instances. */
     static final String FELIX_HTTP_FACTORY = "org.apache.felix.http";

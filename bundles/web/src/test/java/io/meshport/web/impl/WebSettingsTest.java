@@ -22,6 +22,17 @@ class WebSettingsTest {
     }
 
     @Test
+    void thePublishedMetatypeHasTheDefaultsUsed() throws Exception {
+        WebSettings s = read(Map.of(), Map.of());
+        Map<String, Object> used = Map.of("enabled", s.enabled, "bindAddress", s.bindText, "port", s.port,
+                "allowInsecureBind", s.allowInsecureBind, "maxStreams", s.maxStreams);
+        assertEquals(used.size(), WebMetatype.class.getDeclaredMethods().length);
+        for (java.lang.reflect.Method m : WebMetatype.class.getDeclaredMethods()) {
+            assertEquals(used.get(m.getName()), m.getDefaultValue(), m.getName());
+        }
+    }
+
+    @Test
     void defaultsAreLoopbackOnItsOwnPort() {
         WebSettings s = read(Map.of(), Map.of());
         assertTrue(s.enabled);

@@ -30,7 +30,7 @@ import io.meshport.support.SettingValues;
  * default, so a typo never keeps the host from listening. The exceptions are the bind address and
  * the token, where guessing would be unsafe: a problem with those stops the listener.
  */
-final class ServerLimits {
+final class ListenerSettings {
     static final int DEFAULT_MAX_CONNECTIONS = 1024;
     static final int DEFAULT_IDLE_TIMEOUT_S = 300;
     static final int DEFAULT_FRAME_TIMEOUT_S = 60;
@@ -85,7 +85,7 @@ final class ServerLimits {
     /** Where a token was generated for this run, or null when the token was configured (or there is none). */
     final Path generatedTokenFile;
 
-    private ServerLimits(Builder b) {
+    private ListenerSettings(Builder b) {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.maxFrameBytes = b.maxFrameBytes;
@@ -127,7 +127,7 @@ final class ServerLimits {
      * @return the settings
      * @throws IllegalArgumentException when the bind address, the token or the TLS identity cannot be used
      */
-    static ServerLimits from(Map<String, ?> config, Function<String, String> frameworkProperty, List<String> problems, Path tokenDir) {
+    static ListenerSettings from(Map<String, ?> config, Function<String, String> frameworkProperty, List<String> problems, Path tokenDir) {
         Source s = new Source(config, frameworkProperty, problems);
         Builder b = new Builder();
         String bind = s.text("bindAddress", Protocol.DEFAULT_BIND);
@@ -158,12 +158,12 @@ final class ServerLimits {
         String token = s.text("token", "");
         String tokenFile = s.text("tokenFile", "");
         if (token.isEmpty() && !tokenFile.isEmpty()) {
-            token = readTokenFile(Paths.get(tokenFile));
+            token = TokenFile.read(Paths.get(tokenFile));
         }
         b.token = token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         if (b.token == null && !b.bindAddress.isLoopbackAddress() && !b.allowInsecureBind && tokenDir != null) {
             b.generatedTokenFile = tokenDir.resolve("token");
-            b.token = GeneratedToken.readOrCreate(b.generatedTokenFile).getBytes(StandardCharsets.UTF_8);
+            b.token = TokenFile.readOrCreate(b.generatedTokenFile).getBytes(StandardCharsets.UTF_8);
         }
         String keyStore = s.text("tlsKeyStore", "");
         String cert = s.text("tlsCertificate", "");
@@ -180,19 +180,6 @@ final class ServerLimits {
             b.tls = TlsContexts.fromPem(Paths.get(cert), Paths.get(key));
         }
         return b.build();
-    }
-
-    static String readTokenFile(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            String token = lines.isEmpty() ? "" : lines.get(0).trim();
-            if (token.isEmpty()) {
-                throw new IllegalArgumentException("token file " + file + " is empty; its first line must be the token");
-            }
-            return token;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("token file " + file + " cannot be read: " + e);
-        }
     }
 
     /** @return true when clients must present a token */
@@ -274,8 +261,8 @@ final class ServerLimits {
             return this;
         }
 
-        ServerLimits build() {
-            return new ServerLimits(this);
+        ListenerSettings build() {
+            return new ListenerSettings(this);
         }
     }
 
