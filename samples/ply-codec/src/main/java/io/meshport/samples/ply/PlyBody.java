@@ -1,5 +1,7 @@
 package io.meshport.samples.ply;
 
+import io.meshport.samples.text.AsciiNumbers;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

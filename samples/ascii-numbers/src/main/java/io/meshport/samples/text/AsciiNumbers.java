@@ -1,4 +1,4 @@
-package io.meshport.samples.stl;
+package io.meshport.samples.text;
 
 import java.nio.charset.StandardCharsets;
 
@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
  * Parses numbers straight from the bytes of an ASCII file, without a {@code String} per token in the
  * common case. Decimal values with few significant digits take an exact fast path (one correctly
  * rounded IEEE operation on exact operands); anything else goes through the JDK's parser, so results
- * are always correctly rounded.
+ * are always correctly rounded. Shared by the sample codecs, each of which embeds it (bnd's
+ * conditional package), as a third party's codec would embed a helper of its own.
  */
-final class AsciiNumbers {
+public final class AsciiNumbers {
     private static final float[] FLOAT_POW10 = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
     private static final double[] DOUBLE_POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -23,7 +24,7 @@ final class AsciiNumbers {
      * @return the token as the nearest float
      * @throws NumberFormatException if the token is not a number
      */
-    static float parseFloat(byte[] b, int start, int end) {
+    public static float parseFloat(byte[] b, int start, int end) {
         long bits = fastDecimal(b, start, end);
         if (bits != NO_FAST_PATH) {
             long mantissa = bits >> 8;
@@ -44,7 +45,7 @@ final class AsciiNumbers {
      * @return the token as the nearest double
      * @throws NumberFormatException if the token is not a number
      */
-    static double parseDouble(byte[] b, int start, int end) {
+    public static double parseDouble(byte[] b, int start, int end) {
         long bits = fastDecimal(b, start, end);
         if (bits != NO_FAST_PATH) {
             long mantissa = bits >> 8;
@@ -67,7 +68,7 @@ final class AsciiNumbers {
      * @return its value
      * @throws NumberFormatException if the token is not such an integer
      */
-    static long parseLong(byte[] b, int start, int end) {
+    public static long parseLong(byte[] b, int start, int end) {
         int i = start;
         boolean neg = false;
         if (i < end && (b[i] == '-' || b[i] == '+')) {
@@ -185,7 +186,7 @@ final class AsciiNumbers {
      * @param end after the last byte
      * @return the bytes as Latin-1 text
      */
-    static String text(byte[] b, int start, int end) {
+    public static String text(byte[] b, int start, int end) {
         return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
@@ -197,7 +198,7 @@ final class AsciiNumbers {
      * @param end after the last byte
      * @return printable text
      */
-    static String quote(byte[] b, int start, int end) {
+    public static String quote(byte[] b, int start, int end) {
         StringBuilder s = new StringBuilder("'");
         int stop = Math.min(end, start + 40);
         for (int i = start; i < stop; i++) {

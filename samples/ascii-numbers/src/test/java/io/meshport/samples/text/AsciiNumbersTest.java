@@ -1,4 +1,4 @@
-package io.meshport.samples.stl;
+package io.meshport.samples.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
