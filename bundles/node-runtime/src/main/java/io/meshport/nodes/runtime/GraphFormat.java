@@ -56,7 +56,7 @@ final class GraphFormat {
 
     /** One saved node. */
     record Saved(String path, String type, boolean autoCook, List<String> inputs, Map<String, Parm> parms) {
-        /** @return what is saved of a node (the graph's lock held) */
+        /** @return what is saved of a node (the graph lock held) */
         static Saved of(Node n) {
             Map<String, Parm> parms = new LinkedHashMap<>();
             n.parms.forEach((name, v) -> parms.put(name, new Parm(n.parmTypes.getOrDefault(name, ParmValues.typeOf(v)), v)));
@@ -179,8 +179,8 @@ final class GraphFormat {
             throw new DamagedException("its 'nodes' is not an array");
         }
         List<?> list = (List<?>) top.get("nodes");
-        if (list.size() > Graph.MAX_NODES) {
-            throw new DamagedException("it holds " + list.size() + " nodes, more than a graph may (" + Graph.MAX_NODES + ")");
+        if (list.size() > GraphModel.MAX_NODES) {
+            throw new DamagedException("it holds " + list.size() + " nodes, more than a graph may (" + GraphModel.MAX_NODES + ")");
         }
         List<Saved> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {

@@ -11,7 +11,8 @@ import io.meshport.node.ParmType;
 
 /**
  * One node of the graph: what a user set (type, parameters, wiring, auto-cook), and what its last cook
- * left (output, error, the stamp of what it saw). Every field is guarded by the graph's lock.
+ * left (output, error, the stamp of what it saw). Every field is guarded by the graph lock
+ * ({@link GraphModel#lock}).
  */
 final class Node {
     final String path;
@@ -38,7 +39,7 @@ final class Node {
     long outputVersion;
     long cookCount;
     double lastCookMillis;
-    /** The auto-cook wave that last cooked this node (see {@link Graph}). */
+    /** The wave that last cooked this node (see {@link Cooker}). */
     long lastWave = -1;
 
     Node(String path, String type) {

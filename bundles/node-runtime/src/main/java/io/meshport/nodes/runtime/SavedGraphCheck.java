@@ -73,7 +73,7 @@ final class SavedGraphCheck {
             return false;
         }
         for (String name : path.substring(1).split("/", -1)) {
-            if (!Graph.NODE_NAME.matcher(name).matches()) {
+            if (!GraphModel.NODE_NAME.matcher(name).matches()) {
                 return false;
             }
         }
