@@ -41,7 +41,7 @@ import io.meshport.protocol.ExportedService;
 
 /**
  * Remote control: the node graph exported as {@code nodes}, driven through raw {@code call}s and
- * through the Java client's typed proxy, with every error of PROTOCOL.md section 7, and nothing of the
+ * through the Java client's typed proxy, with every error of docs/protocol.md section 7, and nothing of the
  * host reachable that was not exported on purpose.
  */
 @RunWith(PaxExam.class)

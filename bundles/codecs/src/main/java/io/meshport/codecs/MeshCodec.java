@@ -20,7 +20,7 @@ import io.meshport.wire.mesh.MeshCborWriter;
 
 /**
  * The {@code mesh} codec: decodes through the mesh builder's {@link MeshReader} service and encodes
- * meshes as the map of PROTOCOL.md section 6 with little-endian typed arrays.
+ * meshes as the map of docs/protocol.md section 6.7 with little-endian typed arrays.
  */
 @Component(service = PayloadCodec.class, property = PayloadCodec.PROGRESSIVE + ":Boolean=true")
 @CodecId("mesh")

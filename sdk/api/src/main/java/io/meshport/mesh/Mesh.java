@@ -329,7 +329,7 @@ public final class Mesh {
     }
 
     /**
-     * Builds a {@link Mesh} and checks every rule of the mesh model (PROTOCOL.md section 6). Arrays are
+     * Builds a {@link Mesh} and checks every rule of the mesh model (docs/protocol.md section 6). Arrays are
      * adopted, not copied: do not change an array after handing it to the builder.
      */
     public static final class Builder {

@@ -3,7 +3,7 @@ package io.meshport.mesh;
 import io.meshport.protocol.MeshportException;
 
 /**
- * Turns the payload of the {@code mesh} codec (a CBOR map, PROTOCOL.md section 6) into a {@link Mesh}.
+ * Turns the payload of the {@code mesh} codec (a CBOR map, docs/protocol.md section 6) into a {@link Mesh}.
  * Registered as a service by the mesh builder bundle; thread safe.
  */
 @org.osgi.annotation.versioning.ProviderType

@@ -1,7 +1,7 @@
 package io.meshport.protocol;
 
 /**
- * The error codes of the Meshport protocol (PROTOCOL.md section 9). The wire name of each code is its
+ * The error codes of the Meshport protocol (docs/protocol.md section 9). The wire name of each code is its
  * {@link #name()}.
  */
 public enum ErrorCode {
@@ -40,7 +40,14 @@ public enum ErrorCode {
     /** The host is stopping. */
     SHUTTING_DOWN,
     /** A fault inside the host; the request changed nothing. */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * The session's backing store cannot be reached now (a shared store's server is down); nothing was
+     * changed; retry later (docs/protocol.md section 11).
+     *
+     * @since 1.1
+     */
+    UNAVAILABLE;
 
     /**
      * Returns the code with this wire name.

@@ -3,5 +3,5 @@
  * exception that carries one, and the protocol's constants.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.meshport.protocol;

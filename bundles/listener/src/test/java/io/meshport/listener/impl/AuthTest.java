@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
 
-/** PROTOCOL.md section 8 (and the order of checks of section 3) on a host with a token. */
+/** docs/protocol.md section 8 (and the order of checks, section 3.3) on a host with a token. */
 class AuthTest extends HostTestBase {
     private static final String TOKEN = "s3cret-t0ken";
 

@@ -21,7 +21,7 @@ import io.meshport.wire.CborTagged;
 import io.meshport.wire.CborWriter;
 import io.meshport.wire.mesh.MeshCborWriter;
 
-/** PROTOCOL.md section 7: call, against a service exported the way bundles export them. */
+/** docs/protocol.md section 7: call, against a service exported the way bundles export them. */
 class CallTest extends HostTestBase {
 
     /** A point, to see records travel as maps. */

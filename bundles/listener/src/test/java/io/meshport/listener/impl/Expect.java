@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Set;
 
-/** Assertions on the frames of the protocol (PROTOCOL.md section 3). */
+/** Assertions on the frames of the protocol (docs/protocol.md section 3). */
 final class Expect {
     private Expect() {
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.meshport.wire.CborWriter;
 
 /**
- * PROTOCOL.md section 2: each frame-level error gets its reply without id, then the connection
+ * docs/protocol.md section 2: each frame-level error gets its reply without id, then the connection
  * closes; another client connected meanwhile carries on and the session keeps what it held.
  */
 class FrameErrorsTest extends HostTestBase {

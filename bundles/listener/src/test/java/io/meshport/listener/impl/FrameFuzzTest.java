@@ -21,7 +21,7 @@ import io.meshport.listener.impl.FuzzExpected.Kind;
  * Fuzzes the frame and request path (issue 17): random requests of every op, valid and mutated (see
  * {@link FuzzFrames}), sent pipelined over a few connections at once ({@link FuzzConnection}) to a
  * real {@link SocketServer} on 127.0.0.1 ({@link FuzzHost}), some connections cut mid-frame. What
- * comes back on each connection is checked ({@link FuzzOracle}) against what PROTOCOL.md says, with
+ * comes back on each connection is checked ({@link FuzzOracle}) against what docs/protocol.md says, with
  * the test's own CBOR reader ({@link FuzzCbor}) deciding what each frame is ({@link FuzzExpected}):
  * <ul>
  * <li>a request with an id gets exactly one reply, with that id, in the order sent; one without gets

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.meshport.wire.CborTagged;
 import io.meshport.wire.CborWriter;
 
-/** PROTOCOL.md sections 1 and 2: frames arrive in any pieces, pipelined, and large. */
+/** docs/protocol.md sections 1 and 2: frames arrive in any pieces, pipelined, and large. */
 class FramingTest extends HostTestBase {
 
     @Test

@@ -13,7 +13,7 @@ import java.util.List;
  * judged against the documents rather than against itself.
  *
  * <p>The decoder applies RFC 8949's well-formedness rules and the host's one documented addition:
- * nesting deeper than 256 is refused (docs/protocol.md, "Connections and frames"). The top-level
+ * nesting deeper than 256 is refused (docs/protocol.md section 2.2). The top-level
  * item is at depth 0 and each array, map or tag adds one to the depth of what it holds; an item
  * deeper than 256 is refused. (The chunks of an indefinite-length string count as one level below
  * the string, which only matters at the very limit.)

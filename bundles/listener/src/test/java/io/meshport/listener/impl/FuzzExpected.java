@@ -8,7 +8,7 @@ import java.util.List;
 import io.meshport.listener.impl.FuzzCbor.CMap;
 
 /**
- * What one frame sent must get back (PROTOCOL.md sections 2 and 3), read with the test's own CBOR
+ * What one frame sent must get back (docs/protocol.md sections 2 and 3), read with the test's own CBOR
  * reader: the frames the host cuts from a connection's bytes, and each one's kind.
  */
 final class FuzzExpected {

@@ -30,7 +30,7 @@ final class FuzzOracle {
         for (ErrorCode c : ErrorCode.values()) {
             CODES.add(c.name());
         }
-        CODES.add("UNAVAILABLE"); // PROTOCOL.md section 11
+        CODES.add("UNAVAILABLE"); // docs/protocol.md section 11
     }
 
     private final FuzzConnection conn;

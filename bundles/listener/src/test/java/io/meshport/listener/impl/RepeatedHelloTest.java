@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md section 8 for a hello sent again on a connection that is already authenticated. */
+/** docs/protocol.md section 8.2 for a hello sent again on a connection that is already authenticated. */
 class RepeatedHelloTest extends HostTestBase {
     private static final String TOKEN = "s3cret-t0ken";
 

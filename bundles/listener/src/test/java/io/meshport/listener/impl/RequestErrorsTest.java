@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.meshport.wire.CborWriter;
 
-/** PROTOCOL.md section 3: the message's shape, ids, fire-and-forget requests, unknown ops. */
+/** docs/protocol.md section 3: the message's shape, ids, fire-and-forget requests, unknown ops. */
 class RequestErrorsTest extends HostTestBase {
 
     private static Arguments badShape(String name, String field, Object... kv) {

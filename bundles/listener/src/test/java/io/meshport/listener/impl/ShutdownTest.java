@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md section 4, bye: stopping the server says bye to every connected client. */
+/** docs/protocol.md section 4.12, bye: stopping the server says bye to every connected client. */
 class ShutdownTest {
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.meshport.wire.CborTagged;
 import io.meshport.wire.CborWriter;
 
-/** PROTOCOL.md sections 4 to 6: put, get, delete, list, versions, codecs, mesh updates with base. */
+/** docs/protocol.md sections 4 to 6: put, get, delete, list, versions, codecs, mesh updates with base. */
 class StoreOpsTest extends HostTestBase {
     private long nextId = 100;
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * The idle and frame timeouts (docs/protocol.md, limits): short limits so that the test stays short.
+ * The idle and frame timeouts (docs/protocol.md section 12.4): short limits so that the test stays short.
  * These are the only tests that wait on the clock.
  */
 class TimeoutsTest extends HostTestBase {

@@ -28,7 +28,7 @@ import io.meshport.mesh.Mesh;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.testkit.TestCertificates;
 
-/** The listener speaking TLS (PROTOCOL.md section 1), with the real client. */
+/** The listener speaking TLS (docs/protocol.md section 1.2), with the real client. */
 class TlsTest extends HostTestBase {
     @TempDir
     static Path dir;

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md section 4: watch, events, unwatch. */
+/** docs/protocol.md section 4.11: watch, events, unwatch. */
 class WatchTest extends HostTestBase {
 
     private static List<Object> event(long watch, String key, long version, String change) {

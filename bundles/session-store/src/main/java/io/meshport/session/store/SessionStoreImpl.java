@@ -60,8 +60,8 @@ public final class SessionStoreImpl implements SessionStore {
     @ObjectClassDefinition(name = "Meshport session store")
     public @interface Config {
         /** @return the heap the stored values and the data in flight may hold together; 0 for 60 % of the maximum heap */
-        @AttributeDefinition(description = "Bytes of heap the stored values, the frames being received and the uploads may hold"
-                + " together (the host's memory account); 0 = 60 % of the maximum heap")
+        @AttributeDefinition(description = "Bytes of heap the stored values and the frames being received may hold together"
+                + " (the host's memory account); 0 = 60 % of the maximum heap")
         long memoryBudgetBytes() default 0;
     }
 

@@ -15,7 +15,7 @@ import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 
 /**
- * Validation done by {@link Mesh.Builder#build()} and the {@link Attribute} factories (PROTOCOL.md
+ * Validation done by {@link Mesh.Builder#build()} and the {@link Attribute} factories (docs/protocol.md
  * section 6). Every message must name the field and the first bad element, so messages are compared
  * exactly.
  */

@@ -12,7 +12,7 @@ import io.meshport.wire.Quoted;
 
 /**
  * Reads the {@code attributes} map of a mesh payload: name to {@code {owner, size, type, data}}
- * (PROTOCOL.md section 6). The storage type fixes how {@code data} is read and may come after it, so
+ * (docs/protocol.md section 6.3). The storage type fixes how {@code data} is read and may come after it, so
  * each attribute's keys are located first and read after.
  */
 final class AttributesReader {

@@ -13,7 +13,7 @@ import io.meshport.wire.CborFormatException;
 import io.meshport.wire.Quoted;
 
 /**
- * Reads a {@code mesh} payload (PROTOCOL.md section 6) straight from the payload bytes: typed arrays
+ * Reads a {@code mesh} payload (docs/protocol.md section 6) straight from the payload bytes: typed arrays
  * are converted in bulk ({@link TypedArrays}), plain arrays number by number ({@link PlainArrays}),
  * the rest item by item. It is the only decoder of meshes; anything it does not expect is an error
  * naming the field and element, never a guess. A payload that is not well-formed CBOR is

@@ -15,7 +15,7 @@ import io.meshport.mesh.Attribute;
 import io.meshport.mesh.Mesh;
 
 /**
- * Encodes a {@link Mesh} as the {@code mesh} codec's map (PROTOCOL.md section 6), arrays as
+ * Encodes a {@link Mesh} as the {@code mesh} codec's map (docs/protocol.md section 6.7), arrays as
  * little-endian typed arrays: floats tag 85, indices and face counts tag 70, int attributes tag 78.
  * The result is a list of buffers: small CBOR pieces around one bulk-converted buffer per array, ready
  * for a gathering write after a frame header.

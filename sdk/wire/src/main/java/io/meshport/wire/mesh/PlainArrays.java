@@ -128,7 +128,7 @@ final class PlainArrays {
 
     /**
      * What an attribute array without a {@code type} holds: text when its first element is text, floats
-     * when any element is a float, else integers (PROTOCOL.md section 6). Elements that are neither are
+     * when any element is a float, else integers (docs/protocol.md section 6.3). Elements that are neither are
      * left for the reader of that kind to name.
      *
      * @param vs the array's offset

@@ -25,7 +25,7 @@ import io.meshport.protocol.MeshportException;
 /**
  * An independent reading of mesh payloads, the reference the product's reader is fuzzed against: the
  * whole payload is parsed by jackson-dataformat-cbor into a tree of plain values, then the rules of
- * PROTOCOL.md section 6 (as docs/protocol.md states them) are applied to the tree, one by one, in
+ * docs/protocol.md section 6 (its reading rules, section 6.5) are applied to the tree, one by one, in
  * the plainest code possible. Slow and simple on purpose. Where Jackson hides what an item was (an
  * integer map key becomes a field name, a simple value an integer, undefined a null, inner tags are
  * dropped), the item's first bytes are looked at.

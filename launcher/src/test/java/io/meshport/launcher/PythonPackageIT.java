@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with NumPy and as if it were not installed, and the package installed with pip offline as the README says.
  * The tests against a real host are {@link PythonClientIT}.
  */
-class PythonClientTest {
+class PythonPackageIT {
     private static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
     private static final Path CLIENT = ROOT.resolve("clients/python");
 
