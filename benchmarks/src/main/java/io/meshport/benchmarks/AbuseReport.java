@@ -115,7 +115,7 @@ final class AbuseReport {
                 p.pressure(), Report.mb(budget), Meshes.rawArrayBytes(Meshes.sheet(p.pressurePoints(), p.pressureTriangles())) / 1e6);
         boolean servedAfter = after.errorCount() == 0 && !Double.isNaN(recoverMs);
         // What a settled heap varies by anyway (a few MB), plus the session's memory of recent writes' request
-        // tokens (bounded: the last 100,000 writes, about 350 bytes each; README, hot swap) for the writes since.
+        // tokens (bounded: the last 100,000 writes, about 350 bytes each; docs/hot-swap.md) for the writes since.
         long writesSince = m.length + af.length + pressureResults.getOrDefault("ok", 0L);
         long growthAllowed = Math.max(8_000_000, heapBefore / 10) + 400 * Math.min(writesSince, 100_000);
         s.put("heapGrowthAllowedMB", growthAllowed / 1e6);

@@ -333,7 +333,7 @@ class WebPageIT {
         }
     }
 
-    /** The README's picture: the demo's torus and its scatter points, as {@code ./meshport demo --keep} shows them. */
+    /** The page's picture in docs/web.md: the demo's torus and its scatter points, as {@code ./meshport demo --keep} shows them. */
     @Test
     void screenshotOfTheDemo() throws Exception {
         client.put("demo/torus", Shapes.torus(256, 128, 2f, 0.6f));

@@ -250,7 +250,7 @@ final class FuzzOracle {
         boolean shape = keys.size() == m.size() && ok instanceof Boolean
                 && keys.equals(Boolean.TRUE.equals(ok) ? Set.of("id", "ok", "result") : m.has("id") ? Set.of("id", "ok", "error") : Set.of("ok", "error"));
         if (!shape) {
-            violation("a reply not shaped as PROTOCOL.md section 3 says", "keys " + m.keys, e.frame, how(e.offset), m.toString());
+            violation("a reply not shaped as docs/protocol.md section 3 says", "keys " + m.keys, e.frame, how(e.offset), m.toString());
             return;
         }
         if (Boolean.TRUE.equals(ok)) {
@@ -266,13 +266,13 @@ final class FuzzOracle {
         if (!(code instanceof String) || !(message instanceof String) || ((String) message).isBlank()
                 || (err.has("detail") && !(err.get("detail") instanceof CMap))
                 || !new HashSet<>(List.of("code", "message", "detail")).containsAll(err.keys) || err.keys.size() != new HashSet<>(err.keys).size()) {
-            violation("an error not shaped as PROTOCOL.md section 3 says", "", e.frame, how(e.offset), m.toString());
+            violation("an error not shaped as docs/protocol.md section 3 says", "", e.frame, how(e.offset), m.toString());
             return;
         }
         String c = (String) code;
         String msg = (String) message;
         if (!CODES.contains(c)) {
-            violation("an error code PROTOCOL.md does not list: " + c, "", e.frame, how(e.offset), m.toString());
+            violation("an error code docs/protocol.md section 9 does not list: " + c, "", e.frame, how(e.offset), m.toString());
         }
         if (c.equals("INTERNAL")) {
             violation("INTERNAL: " + FuzzFindings.cut(msg, 120), "", e.frame, how(e.offset), m.toString());
