@@ -2,12 +2,12 @@ package io.meshport.client;
 
 /** A watch on a key prefix; closing it unwatches. It lasts across the client's reconnects. */
 public final class Watch implements AutoCloseable {
-    private final MeshportClient client;
-    private final MeshportClient.WatchState state;
+    private final Watches watches;
+    private final WatchState state;
     private boolean closed;
 
-    Watch(MeshportClient client, MeshportClient.WatchState state) {
-        this.client = client;
+    Watch(Watches watches, WatchState state) {
+        this.watches = watches;
         this.state = state;
     }
 
@@ -26,7 +26,7 @@ public final class Watch implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            client.unwatch(state);
+            watches.stop(state);
         }
     }
 }
