@@ -176,7 +176,7 @@ final class AbuseBench implements Benchmark {
             flood.start();
             pressure.forEach(Thread::start);
             big.forEach(Thread::start);
-            AbuseHostState.HeapPeak peak = new AbuseHostState.HeapPeak();
+            HeapSampler peak = new HeapSampler(20, PREFIX + "-heap");
             try {
                 r.abused = AbuseLegit.phase(legit, p.seconds);
             } finally {
@@ -191,7 +191,7 @@ final class AbuseBench implements Benchmark {
                 peak.close();
                 s.put("stopAbuseMs", Stats.millis(System.nanoTime() - stop0));
             }
-            s.put("heapPeakDuringAbuseMB", peak.peak / 1e6);
+            s.put("heapPeakDuringAbuseMB", peak.peakUsed() / 1e6);
             for (AbusePressure pr : pressure) {
                 pr.results.forEach((k, v) -> r.pressureResults.merge(k, v.get(), Long::sum));
                 pr.firstMessages.forEach(r.pressureMessages::putIfAbsent);

@@ -17,35 +17,11 @@ import io.meshport.launcher.EmbeddedHost;
 import io.meshport.mesh.Mesh;
 
 /**
- * What the abuse benchmark reads of the host around the abuse: its threads and open files, the heap's
- * peak while it lasts, how soon a fresh client is served after it, and the budget the session store took.
+ * What the abuse benchmark reads of the host around the abuse: its threads and open files,
+ * how soon a fresh client is served after it, and the budget the session store took.
  */
 final class AbuseHostState {
     private AbuseHostState() {
-    }
-
-    /** Samples the heap every 20 ms while the abuse lasts. */
-    static final class HeapPeak implements AutoCloseable {
-        final Thread thread;
-        volatile boolean running = true;
-        volatile long peak;
-
-        HeapPeak() {
-            thread = new Thread(() -> {
-                while (running) {
-                    peak = Math.max(peak, Stats.heapUsed());
-                    AbuseBench.sleepNanos(20_000_000L);
-                }
-            }, AbuseBench.PREFIX + "-heap");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(1000);
-        }
     }
 
     /** @return ms until a fresh client's hello, put and get all succeed (retrying for 10 s), or NaN */

@@ -39,42 +39,6 @@ final class ConcurrencyBench implements Benchmark {
         }
     }
 
-    /** Samples the heap while a run lasts. */
-    private static final class HeapSampler implements AutoCloseable {
-        private final Thread thread;
-        private volatile boolean running = true;
-        private volatile long peakUsed;
-        private volatile long peakCommitted;
-
-        HeapSampler() {
-            thread = new Thread(() -> {
-                while (running) {
-                    long used = Stats.heapUsed();
-                    long committed = Stats.heapCommitted();
-                    if (used > peakUsed) {
-                        peakUsed = used;
-                    }
-                    if (committed > peakCommitted) {
-                        peakCommitted = committed;
-                    }
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(1000);
-        }
-    }
-
     /** The work of one connection, run until the deadline. */
     @FunctionalInterface
     private interface Op {
@@ -201,7 +165,7 @@ final class ConcurrencyBench implements Benchmark {
         }
         long t0;
         long t1;
-        try (HeapSampler heap = new HeapSampler()) {
+        try (HeapSampler heap = new HeapSampler(5, "heap-sampler")) {
             t0 = System.nanoTime();
             deadline[0] = t0 + (long) (seconds * 1e9); // published to the threads by the latch
             start.countDown();
@@ -210,7 +174,7 @@ final class ConcurrencyBench implements Benchmark {
             }
             t1 = System.nanoTime();
             heap.close();
-            return new Outcome(done.get(), errors.get(), (t1 - t0) / 1e9, heap.peakUsed, heap.peakCommitted, firstError.get());
+            return new Outcome(done.get(), errors.get(), (t1 - t0) / 1e9, heap.peakUsed(), heap.peakCommitted(), firstError.get());
         }
     }
 }
