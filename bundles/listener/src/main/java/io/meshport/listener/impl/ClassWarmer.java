@@ -42,6 +42,7 @@ public final class ClassWarmer implements BundleActivator, Runnable {
         "io.meshport.listener.impl.CallDispatcher",
         "io.meshport.listener.impl.InFlightBudget",
         "io.meshport.listener.impl.FrameRoom",
+        "io.meshport.listener.impl.Acceptor",
         "io.meshport.listener.impl.AddressCounts",
         "io.meshport.listener.impl.Refusals",
         "io.meshport.listener.impl.LogLimiter",

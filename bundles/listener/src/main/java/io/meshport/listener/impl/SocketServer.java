@@ -1,26 +1,21 @@
 package io.meshport.listener.impl;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.meshport.session.MemoryAccount;
@@ -50,14 +45,12 @@ final class SocketServer {
     final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024); // selector thread: input being discarded
     private final Supplier<SessionStore> store;
 
-    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
-    private final AddressCounts addresses = new AddressCounts();
-    private final Refusals refusals = new Refusals();
+    final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final Acceptor acceptor = new Acceptor(this);
     final LogLimiter logLimit;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Connection> budgetWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final AtomicLong nextId = new AtomicLong();
     private Selector selector;
     private ServerSocketChannel server;
     private SelectionKey acceptKey;
@@ -65,7 +58,7 @@ final class SocketServer {
     private ThreadPoolExecutor workers;
     private Thread selectorThread;
     private volatile boolean running;
-    private volatile boolean accepting;
+    volatile boolean accepting;
     private InetSocketAddress address;
 
     /**
@@ -231,7 +224,7 @@ final class SocketServer {
 
     void closed(Connection c) {
         if (connections.remove(c.id) != null) {
-            addresses.remove(c.address);
+            acceptor.closed(c);
         }
     }
 
@@ -279,7 +272,7 @@ final class SocketServer {
             for (Connection c : connections.values()) {
                 c.close(null);
             }
-            refusals.closeAll();
+            acceptor.closeAll();
             try {
                 selector.close();
             } catch (IOException e) {
@@ -309,12 +302,12 @@ final class SocketServer {
                     continue;
                 }
                 if (k.isAcceptable()) {
-                    accept();
+                    acceptor.acceptAll(server, selector);
                     continue;
                 }
                 Object a = k.attachment();
                 if (a instanceof Refusals.Lingering) {
-                    refusals.onReadable((Refusals.Lingering) a, scratch);
+                    acceptor.onReadable((Refusals.Lingering) a, scratch);
                     continue;
                 }
                 Connection c = (Connection) a;
@@ -339,7 +332,7 @@ final class SocketServer {
             for (Connection c : connections.values()) {
                 c.checkTimeouts(now);
             }
-            refusals.expire(now);
+            acceptor.expire(now);
             frames.trim();
             logLimit.flush();
             return now;
@@ -371,96 +364,6 @@ final class SocketServer {
             }
         } catch (IOException | RuntimeException e) {
             log.error("the listener could not make a new selector; it tries again", e);
-        }
-    }
-
-    private void accept() {
-        while (accepting) {
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (IOException e) {
-                log.warn("accept failed: " + e.getMessage(), null);
-                return;
-            }
-            if (ch == null) {
-                return;
-            }
-            String remote;
-            InetAddress from;
-            try {
-                InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
-                from = ra.getAddress();
-                remote = from.getHostAddress() + ":" + ra.getPort();
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(ch);
-                continue;
-            }
-            String refused = null;
-            if (connections.size() >= limits.maxConnections && !makeRoom()) {
-                refused = "the host serves " + limits.maxConnections + " connections, its limit; try again later";
-            } else if (!addresses.tryAdd(from, limits.maxConnectionsPerAddress)) {
-                refused = "the host serves " + limits.maxConnectionsPerAddress + " connections from " + from.getHostAddress()
-                        + ", its limit per address; try again later";
-            }
-            if (refused != null) {
-                // Tell the client why instead of leaving it hanging (under TLS nothing can be said before a
-                // handshake: the client just sees the close).
-                refusals.refuse(ch, selector, limits.tls == null ? Replies.bye(refused) : null);
-                logLimit.warn("connection refused", "refused a connection from " + remote + ": " + refused);
-                continue;
-            }
-            Transport transport;
-            try {
-                transport = limits.tls == null ? Transport.plain(ch) : new TlsTransport(ch, TlsContexts.engine(limits.tls));
-            } catch (IOException e) {
-                logLimit.warn("TLS failed", "cannot start TLS with " + remote + ": " + e.getMessage());
-                addresses.remove(from);
-                closeQuietly(ch);
-                continue;
-            }
-            Connection c = new Connection(nextId.incrementAndGet(), ch, transport, remote, from, this);
-            try {
-                c.key = ch.register(selector, SelectionKey.OP_READ, c);
-            } catch (IOException e) {
-                addresses.remove(from);
-                closeQuietly(ch);
-                continue;
-            }
-            connections.put(c.id, c);
-        }
-    }
-
-    /**
-     * At the connection limit: makes room for a new connection by closing the oldest one that has not
-     * proven itself (authenticated, or on a host without a token sent a whole request), so that sockets
-     * opened and left idle cannot keep the host's slots from its clients. Selector thread.
-     *
-     * @return true when a connection was let go
-     */
-    private boolean makeRoom() {
-        Connection oldest = null;
-        for (Connection c : connections.values()) {
-            if (!c.proven() && c.state == Connection.State.OPEN && (oldest == null || c.connectedAt < oldest.connectedAt)) {
-                oldest = c;
-            }
-        }
-        if (oldest == null) {
-            return false;
-        }
-        oldest.closeAfter(Replies.bye("the host is full, and this connection had not yet "
-                + (limits.tokenRequired() ? "authenticated" : "sent a request") + "; try again later"), "made room for a new connection", false);
-        logLimit.warn("connection evicted", "let " + oldest.describe() + " go to make room for a new connection");
-        return true;
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // nothing to do
         }
     }
 
