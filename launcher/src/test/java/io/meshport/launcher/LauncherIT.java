@@ -97,12 +97,12 @@ class LauncherIT {
         Files.writeString(built.resolve("meshport-listener-0.2.0.jar"), "new");
         Files.writeString(deploy.resolve("meshport-listener-0.1.0.jar"), "old version");
         Files.writeString(deploy.resolve("thirdparty-ply-1.0.jar"), "not ours");
-        EmbeddedHost.syncDeploy(built, deploy);
+        BundleJars.syncDeploy(built, deploy);
         assertEquals("new", Files.readString(deploy.resolve("meshport-listener-0.2.0.jar")));
         assertTrue(Files.notExists(deploy.resolve("meshport-listener-0.1.0.jar")));
         assertTrue(Files.exists(deploy.resolve("thirdparty-ply-1.0.jar")));
         Files.writeString(deploy.resolve("meshport-listener-0.2.0.jar"), "edited in place, newer");
-        EmbeddedHost.syncDeploy(built, deploy);
+        BundleJars.syncDeploy(built, deploy);
         assertEquals("edited in place, newer", Files.readString(deploy.resolve("meshport-listener-0.2.0.jar")),
                 "a jar newer than the built one is left alone");
     }
