@@ -12,7 +12,7 @@ import io.meshport.mesh.MeshReader;
 import io.meshport.wire.mesh.MeshCborReader;
 
 /**
- * 2. Decode alone: the mesh builder's reader ({@link MeshCborReader}, which the mesh-builder bundle
+ * 2. Decode alone: the mesh reader bundle's reader ({@link MeshCborReader}, which the mesh-reader bundle
  * runs) on the typed-array payload of the ingest mesh, giving a validated {@link Mesh}, against
  * {@code System.arraycopy} of the same bytes into a new array (the decode allocates its arrays too)
  * and into an array allocated once. A benchmark main rather than JMH: warm-up rounds first, then timed
@@ -29,7 +29,7 @@ final class DecodeBench implements Benchmark {
 
     @Override
     public String description() {
-        return "the mesh builder reading the typed-array payload of that mesh, vs System.arraycopy of the same bytes";
+        return "the mesh reader reading the typed-array payload of that mesh, vs System.arraycopy of the same bytes";
     }
 
     @Override
@@ -96,7 +96,7 @@ final class DecodeBench implements Benchmark {
         c.say("  decode of plain float32 arrays (%s): best %s", mb(plain.length), ms(Stats.best(plainT)));
 
         double r = s.number("ratioDecodeToCopyNew");
-        s.row(String.format(Locale.ROOT, "2. decode alone: mesh builder on the typed-array payload (%s) to a validated mesh; best / median of %d",
+        s.row(String.format(Locale.ROOT, "2. decode alone: mesh reader on the typed-array payload (%s) to a validated mesh; best / median of %d",
                 mb(payload.length), runs),
                 ms(Stats.best(decode)) + " / " + ms(Stats.median(decode)) + " = " + mbps(s.number("decodeMBps")),
                 "System.arraycopy of the same bytes into a new byte[]: " + ms(Stats.best(copyNew)) + " / " + ms(Stats.median(copyNew))

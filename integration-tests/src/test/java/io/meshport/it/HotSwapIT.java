@@ -157,7 +157,7 @@ public class HotSwapIT {
         streamers.forEach(Thread::start);
         knocker.start();
         try {
-            for (String part : List.of("listener", "codecs", "mesh-builder", "session-store", "node-runtime", "listener")) {
+            for (String part : List.of("listener", "codecs", "mesh-reader", "session-store", "node-runtime", "listener")) {
                 int before = streamers.stream().mapToInt(s -> s.puts.get()).sum();
                 await("puts flowing before updating " + part, () -> streamers.stream().mapToInt(s -> s.puts.get()).sum() > before + 20);
                 bundle("io.meshport." + part).update();

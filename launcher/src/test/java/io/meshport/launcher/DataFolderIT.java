@@ -79,6 +79,60 @@ class DataFolderIT {
         }
     }
 
+    /**
+     * A data folder of an earlier version, whose deploy/ and cache hold a Meshport bundle since renamed
+     * (meshport-mesh-builder, now meshport-mesh-reader): at the next start the old jar is gone and its
+     * bundle uninstalled, not kept beside its successor.
+     */
+    @Test
+    void aRenamedBundlesOldJarAndItsBundleInTheCacheAreGoneAtTheNextStart(@TempDir Path data) throws Exception {
+        Path old = data.resolve("deploy").resolve("meshport-mesh-builder-0.1.0.jar");
+        try (EmbeddedHost first = start(data)) {
+            Path reader;
+            try (var s = Files.list(data.resolve("deploy"))) {
+                reader = s.filter(f -> f.getFileName().toString().startsWith("meshport-mesh-reader-")).findFirst().orElseThrow();
+            }
+            // the bundle as the earlier version built it: the same classes under the old symbolic name
+            Path tmp = data.resolve("old.tmp");
+            try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(Files.newInputStream(reader))) {
+                java.util.jar.Manifest mf = in.getManifest();
+                mf.getMainAttributes().putValue("Bundle-SymbolicName", "io.meshport.mesh-builder");
+                try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(tmp), mf)) {
+                    for (java.util.jar.JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+                        out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                        in.transferTo(out);
+                    }
+                }
+            }
+            Files.move(tmp, old);
+            long t0 = System.nanoTime();
+            while (bundleOrNull(first, "io.meshport.mesh-builder") == null
+                    || bundleOrNull(first, "io.meshport.mesh-builder").getState() != Bundle.ACTIVE) {
+                assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "FileInstall did not start the old jar's bundle");
+                Thread.sleep(20);
+            }
+        }
+        try (EmbeddedHost second = start(data)) {
+            assertFalse(Files.exists(old), "the old jar is still in deploy/");
+            assertEquals(null, bundleOrNull(second, "io.meshport.mesh-builder"), "the cache kept the renamed bundle");
+            assertEquals(Bundle.ACTIVE, bundle(second, "io.meshport.mesh-reader").getState());
+            try (MeshportClient c = MeshportClient.connect(ClientOptions.of("127.0.0.1", second.awaitListener(30_000).getPort()))) {
+                c.put("renamed/tri", io.meshport.mesh.Mesh.builder().positions(new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0})
+                        .indices(new int[] {0, 1, 2}).build());
+                assertEquals(3, c.getMesh("renamed/tri").mesh().pointCount());
+            }
+        }
+    }
+
+    private static Bundle bundleOrNull(EmbeddedHost h, String symbolicName) {
+        for (Bundle b : h.framework().getBundleContext().getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     /** {@code meshport host} in a process of its own, until it ends. */
     private static final class Run {
         final int exit;

@@ -60,7 +60,7 @@ class LauncherIT {
         try (var s = Files.list(data.resolve("deploy"))) {
             s.forEach(p -> names.add(p.getFileName().toString()));
         }
-        for (String part : new String[] {"api", "session-store", "mesh-builder", "codecs", "listener", "joml-primitives",
+        for (String part : new String[] {"api", "session-store", "mesh-reader", "codecs", "listener", "joml-primitives",
             "node-runtime", "scatter-node"}) {
             assertTrue(names.stream().anyMatch(n -> n.startsWith("meshport-" + part + "-") && n.endsWith(".jar")), part + " in " + names);
         }

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.meshport.codecs.BytesCodec;
-import io.meshport.codecs.CborCodec;
-import io.meshport.session.store.SessionStoreImpl;
+import io.meshport.codecs.impl.BytesCodec;
+import io.meshport.codecs.impl.CborCodec;
+import io.meshport.session.impl.SessionStoreImpl;
 import io.meshport.support.Log;
 
 /** A starting listener accepts clients once what it requires is served, or at its time limit, saying what is missing. */

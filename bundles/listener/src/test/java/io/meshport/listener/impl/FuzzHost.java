@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
 
 import io.meshport.client.ClientOptions;
 import io.meshport.client.MeshportClient;
-import io.meshport.codecs.BytesCodec;
-import io.meshport.codecs.CborCodec;
-import io.meshport.codecs.MeshCodec;
+import io.meshport.codecs.impl.BytesCodec;
+import io.meshport.codecs.impl.CborCodec;
+import io.meshport.codecs.impl.MeshCodec;
 import io.meshport.mesh.Mesh;
-import io.meshport.meshbuilder.MeshReaderService;
-import io.meshport.session.store.SessionStoreImpl;
+import io.meshport.meshreader.impl.MeshReaderService;
+import io.meshport.session.impl.SessionStoreImpl;
 import io.meshport.support.Log;
 
 /**

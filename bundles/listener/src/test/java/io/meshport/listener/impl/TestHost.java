@@ -3,11 +3,11 @@ package io.meshport.listener.impl;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.meshport.codecs.BytesCodec;
-import io.meshport.codecs.CborCodec;
-import io.meshport.codecs.MeshCodec;
-import io.meshport.meshbuilder.MeshReaderService;
-import io.meshport.session.store.SessionStoreImpl;
+import io.meshport.codecs.impl.BytesCodec;
+import io.meshport.codecs.impl.CborCodec;
+import io.meshport.codecs.impl.MeshCodec;
+import io.meshport.meshreader.impl.MeshReaderService;
+import io.meshport.session.impl.SessionStoreImpl;
 import io.meshport.support.Log;
 
 /** A socket server on 127.0.0.1, an ephemeral port, with the real store and built-in codecs. */

@@ -22,7 +22,7 @@ import io.meshport.mesh.Mesh;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
-import io.meshport.session.store.SessionStoreImpl;
+import io.meshport.session.impl.SessionStoreImpl;
 
 /** The binary geometry endpoint: counts, byte order, the blocks as stored, a missing key, a non-mesh key. */
 class MeshServletTest {
