@@ -41,6 +41,8 @@ public final class EmbeddedHost implements AutoCloseable {
         boolean shell;
         Integer webPort;
         boolean webOff;
+        String session;
+        String durability;
         final Map<String, String> listener = new HashMap<>();
 
         /** @param dir the data directory @return this */
@@ -92,6 +94,26 @@ public final class EmbeddedHost implements AutoCloseable {
         /** @param on false to serve no web page @return this */
         public Options web(boolean on) {
             webOff = !on;
+            return this;
+        }
+
+        /**
+         * @param where where the session is kept: {@code file} (under the data folder, surviving restarts
+         *        and crashes; the default) or {@code memory}
+         * @return this
+         */
+        public Options session(String where) {
+            session = where;
+            return this;
+        }
+
+        /**
+         * @param mode {@code async} (writes reach the disk within about a second; the default) or
+         *        {@code sync} (a write is acknowledged once it is on the device)
+         * @return this
+         */
+        public Options durability(String mode) {
+            durability = mode;
             return this;
         }
 

@@ -52,6 +52,12 @@ final class HostProperties {
         cfg.put("felix.fileinstall.start.level", String.valueOf(CachedBundles.DEPLOY_START_LEVEL));
         cfg.put("gosh.args", "--noshutdown");
         cfg.put("meshport.data", data.toString());
+        if (o.session != null) {
+            cfg.put("meshport.session", o.session);
+        }
+        if (o.durability != null) {
+            cfg.put("meshport.session.durability", o.durability);
+        }
         listener(o, tokenFile, cfg);
         web(o, cfg);
         // Felix HTTP's default Jetty instance would listen on 8080 of every interface; it waits for a

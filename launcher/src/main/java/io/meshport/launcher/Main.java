@@ -24,9 +24,12 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: meshport <command> [options]",
             "",
-            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--web-port W|off] [--no-shell]",
+            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--session file|memory]",
+            "        [--durability async|sync] [--web-port W|off] [--no-shell]",
             "        run a Meshport host until Ctrl-C (the Gogo shell runs when a terminal is attached);",
-            "        it serves a live 3D view of the session at http://127.0.0.1:W/ (--web-port off: none)",
+            "        it serves a live 3D view of the session at http://127.0.0.1:W/ (--web-port off: none);",
+            "        the session is kept in DIR/session and survives restarts and crashes (--session memory: it",
+            "        ends with the host; --durability sync: a write is acknowledged once it is on the device)",
             "  send  FILE.obj|FILE.ply|FILE.stl --key K [--host H] [--port P] [--token-file F]",
             "        push a mesh file into a running host's session",
             "  demo  [--port P] [--web-port W] [--keep]",
@@ -130,6 +133,12 @@ public final class Main {
         }
         if (a.has("--data")) {
             o.data(Paths.get(a.value("--data")));
+        }
+        if (a.has("--session")) {
+            o.session(a.oneOf("--session", "file", "memory"));
+        }
+        if (a.has("--durability")) {
+            o.durability(a.oneOf("--durability", "async", "sync"));
         }
         Path tokenFile = o.tokenFile;
         webOption(a, o);
@@ -258,6 +267,14 @@ public final class Main {
             String v = rest.get(i + 1);
             rest.remove(i + 1);
             rest.remove(i);
+            return v;
+        }
+
+        String oneOf(String name, String... allowed) throws UsageException {
+            String v = value(name);
+            if (!java.util.Arrays.asList(allowed).contains(v)) {
+                throw new UsageException(name + " is one of " + String.join(", ", allowed) + ", not '" + v + "'");
+            }
             return v;
         }
 

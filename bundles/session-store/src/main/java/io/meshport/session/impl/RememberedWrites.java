@@ -13,7 +13,7 @@ import io.meshport.session.SessionWrite;
  *
  * <p>Kept compact, because it outlives the values: a remembered put would otherwise keep its value's
  * summary map alive (with boxed bounds, some 450 bytes) long after the value was replaced. Here the
- * summary is held as the bytes of {@link Snapshot#summaryBytes} and decoded again only when a write is
+ * summary is held as the bytes of {@link SummaryBytes#encode} and decoded again only when a write is
  * replayed, which is rare: with its token and the map's entry, a remembered write takes some 350 bytes
  * where it took some 600.
  *
@@ -23,7 +23,7 @@ import io.meshport.session.SessionWrite;
  * store's write lock for a few hundred milliseconds.
  */
 final class RememberedWrites {
-    private static final byte[] EMPTY = Snapshot.summaryBytes(Map.of());
+    private static final byte[] EMPTY = SummaryBytes.encode(Map.of());
     private static final int KEY = 0;
     private static final int VERSION = 1;
     private static final int PUT = 2;
@@ -39,7 +39,7 @@ final class RememberedWrites {
     }
 
     void remember(String token, SessionWrite w) {
-        byte[] summary = w.summary() == null || w.summary().isEmpty() ? EMPTY : Snapshot.summaryBytes(w.summary());
+        byte[] summary = w.summary() == null || w.summary().isEmpty() ? EMPTY : SummaryBytes.encode(w.summary());
         writes.put(token, new Object[] {w.key(), w.version(), w.type() == SessionChange.Type.PUT, w.kind(), summary});
         forgetBeyondCapacity();
     }
@@ -61,7 +61,7 @@ final class RememberedWrites {
     private static SessionWrite write(Object[] w) {
         byte[] summary = (byte[]) w[SUMMARY];
         return new SessionWrite((String) w[KEY], (Long) w[VERSION], (Boolean) w[PUT] ? SessionChange.Type.PUT : SessionChange.Type.DELETE,
-                (String) w[KIND], summary == EMPTY ? Map.of() : Snapshot.summary(summary));
+                (String) w[KIND], summary == EMPTY ? Map.of() : SummaryBytes.decode(summary));
     }
 
     int size() {

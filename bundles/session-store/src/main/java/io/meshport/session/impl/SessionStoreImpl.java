@@ -1,13 +1,9 @@
 package io.meshport.session.impl;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
+import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,13 +59,28 @@ public final class SessionStoreImpl implements SessionStore {
         @AttributeDefinition(description = "Bytes of heap the stored values and the frames being received may hold together"
                 + " (the host's memory account); 0 = 60 % of the maximum heap")
         long memoryBudgetBytes() default 0;
+
+        /** @return where the session is kept */
+        @AttributeDefinition(description = "Where the session is kept: 'file' (on disk, surviving restarts and crashes) or"
+                + " 'memory' (ends with the host); empty for the framework property meshport.session, else 'file'")
+        String session() default "";
+
+        /** @return when a write is acknowledged */
+        @AttributeDefinition(description = "'async': writes are acknowledged at once and reach the disk within about a"
+                + " second (newest version of each key first); 'sync': a write is acknowledged once it is on the device."
+                + " Empty for the framework property meshport.session.durability, else 'async'")
+        String durability() default "";
+
+        /** @return the folder of the session's file */
+        @AttributeDefinition(description = "Folder of the session's file; empty for the host's data folder (meshport.data)/session")
+        String directory() default "";
     }
 
-    /** The name its state is handed over under across an update of this bundle. */
-    static final String HAND_OVER = PID;
+    /** How long a write waits for the disk with durability=sync. */
+    static final long SYNC_WAIT_MILLIS = 30_000;
+
     /** Request tokens remembered, the most recent ones. */
     static final int MAX_REMEMBERED_WRITES = 100_000;
-    static final String SNAPSHOT = "session.snapshot";
 
     private String sessionId = UUID.randomUUID().toString();
     private ConcurrentSkipListMap<String, SessionEntry> entries = new ConcurrentSkipListMap<>();
@@ -83,20 +94,24 @@ public final class SessionStoreImpl implements SessionStore {
     /** Set (under the write lock) once the session went to the next store: no more writes here. */
     private boolean retired;
     private BundleContext context;
-    private HandOver handOver;
+    private SessionKeeper keeper;
+    /** Brings writes to the session's file; null for a session in memory. */
+    private WriteBehind journal;
+    private boolean syncWrites;
+    private Logger startLog;
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
+    private final StoreLog log = new StoreLog(() -> logger != null ? logger : startLog);
 
     /**
-     * Starts the store, taking over the session of the instance it replaces (an update of this
-     * bundle): from the hand-over service when there is one, else from the snapshot that instance
-     * wrote into this bundle's data area.
+     * Starts the store with the session it is configured to keep: the one handed over by the instance it
+     * replaces (an update of this bundle), else the durable session's file, else a new session.
      *
      * @param config the configuration
-     * @param context the bundle's context (its data area holds a snapshot when there is no hand-over)
+     * @param context the bundle's context (the host's data folder, and this bundle's data area)
      * @param handOver keeps the session in memory across an update, when the host has it
-     * @param log where restoring reports
+     * @param log where starting reports
      */
     @Activate
     public SessionStoreImpl(Config config, BundleContext context,
@@ -104,8 +119,109 @@ public final class SessionStoreImpl implements SessionStore {
             @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log) {
         this(config.memoryBudgetBytes(), System::currentTimeMillis);
         this.context = context;
-        this.handOver = handOver;
-        restore(log);
+        this.startLog = log;
+        String where = setting(config.session(), context.getProperty("meshport.session"), "file");
+        String durability = setting(config.durability(), context.getProperty("meshport.session.durability"), "async");
+        if (!where.equals("file") && !where.equals("memory")) {
+            throw new IllegalArgumentException("session: '" + where + "' is neither 'file' nor 'memory'");
+        }
+        if (!durability.equals("async") && !durability.equals("sync")) {
+            throw new IllegalArgumentException("durability: '" + durability + "' is neither 'async' nor 'sync'");
+        }
+        Path durableDir = where.equals("file") ? durableFolder(config.directory(), context) : null;
+        File updateArea = context.getDataFile("update");
+        keeper = new SessionKeeper(durableDir, updateArea == null ? null : updateArea.toPath(), durability.equals("sync"), handOver,
+                this.log);
+        SessionKeeper.State s = keeper.start();
+        sessionId = s.sessionId();
+        version = s.version();
+        used = s.used();
+        entries = s.entries();
+        if (!s.writes().isEmpty() && !writes.adopt(s.writes())) {
+            this.log.warn("the request tokens handed over are not ones this store can read; they are forgotten");
+        }
+        journal = keeper.journal();
+        syncWrites = journal != null && durability.equals("sync");
+        if (durableDir == null) {
+            this.log.info("session " + sessionId + " is kept in memory only (session=memory): it ends with the host");
+        }
+    }
+
+    /**
+     * A store keeping its session in a folder, outside a framework (tests, tools).
+     *
+     * @param budgetBytes the memory account's limit; 0 or less for 60 % of the maximum heap
+     * @param clock gives the time of writes, epoch milliseconds
+     * @param durableDir the folder of the session's file
+     * @param sync whether writes wait until they are on the device
+     * @param lines receives what it reports, a line each
+     */
+    SessionStoreImpl(long budgetBytes, LongSupplier clock, Path durableDir, boolean sync, java.util.function.Consumer<String> lines) {
+        this(budgetBytes, clock);
+        keeper = new SessionKeeper(durableDir, null, sync, null, new StoreLog(lines));
+        SessionKeeper.State s = keeper.start();
+        sessionId = s.sessionId();
+        version = s.version();
+        used = s.used();
+        entries = s.entries();
+        journal = keeper.journal();
+        syncWrites = journal != null && sync;
+    }
+
+    /**
+     * Waits until every write so far is in the session's file (a durable session).
+     *
+     * @return false when the time ran out or the disk failed
+     */
+    boolean awaitWritten(long timeoutMillis) throws InterruptedException {
+        WriteBehind j = journal;
+        return j == null || j.awaitWritten(version, timeoutMillis);
+    }
+
+    /** Ends a store made outside a framework as a crash would: its file left without a last commit or its clean mark. */
+    void abandon() {
+        writeLock.lock();
+        try {
+            retired = true;
+            if (keeper != null) {
+                keeper.abandon();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Stops a store made outside a framework as a host stopping stops it: its file brought up to date and closed. */
+    void close() {
+        writeLock.lock();
+        try {
+            retired = true;
+            if (keeper != null) {
+                keeper.closeDurable(version);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static String setting(String configured, String property, String otherwise) {
+        String v = configured != null && !configured.isBlank() ? configured : property;
+        return v == null || v.isBlank() ? otherwise : v.trim();
+    }
+
+    private static Path durableFolder(String configured, BundleContext context) {
+        if (configured != null && !configured.isBlank()) {
+            return Paths.get(configured.trim());
+        }
+        String data = context.getProperty("meshport.data");
+        if (data != null) {
+            return Paths.get(data, "session");
+        }
+        File area = context.getDataFile("session");
+        if (area == null) {
+            throw new IllegalStateException("the session has no folder: set 'directory', or the framework property meshport.data");
+        }
+        return area.toPath();
     }
 
     /**
@@ -123,130 +239,30 @@ public final class SessionStoreImpl implements SessionStore {
         this.clock = clock;
     }
 
-    // ------------------------------------------------------------------ across updates
-
-    /** Takes the session of the instance this one replaces, if there is one. */
-    private void restore(Logger log) {
-        Object state = handOver == null ? null : handOver.take(HAND_OVER).orElse(null);
-        if (state != null) {
-            if (adopt(state)) {
-                info(log, "took over session " + sessionId + ": " + entries.size() + " keys, version " + version);
-                return;
-            }
-            warn(log, "the session handed over is not one this store can read; starting with an empty session");
-        }
-        Path file = snapshotFile();
-        if (file == null || !Files.exists(file)) {
-            return;
-        }
-        try {
-            Snapshot.State s = Snapshot.read(file);
-            sessionId = s.sessionId();
-            version = s.version();
-            for (SessionEntry e : s.entries()) {
-                entries.put(e.key(), e);
-                used += e.value().retainedBytes();
-            }
-            writes.rememberAll(s.writes());
-            Files.delete(file);
-            info(log, "restored session " + sessionId + " from its snapshot: " + entries.size() + " keys, version " + version);
-        } catch (IOException e) {
-            Path aside = file.resolveSibling(SNAPSHOT + ".corrupt-" + Instant.now().toString().replace(':', '-'));
-            try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moveFailed) {
-                aside = null;
-            }
-            error(log, "the session snapshot " + file + " is unusable: " + e.getMessage() + "; it is not trusted"
-                    + (aside != null ? " and was moved to " + aside : "") + ", and the session starts empty");
-        }
-    }
-
-    /** @return true if the state was a session this store could take */
-    @SuppressWarnings("unchecked")
-    private boolean adopt(Object state) {
-        if (!(state instanceof Map)) {
-            return false;
-        }
-        Map<?, ?> m = (Map<?, ?>) state;
-        if (!(m.get("sessionId") instanceof String) || !(m.get("version") instanceof Long) || !(m.get("used") instanceof Long)
-                || !(m.get("entries") instanceof ConcurrentSkipListMap) || !(m.get("writes") instanceof Map)
-                || !writes.adopt((Map<?, ?>) m.get("writes"))) {
-            return false;
-        }
-        sessionId = (String) m.get("sessionId");
-        version = (Long) m.get("version");
-        used = (Long) m.get("used");
-        entries = (ConcurrentSkipListMap<String, SessionEntry>) m.get("entries");
-        return true;
-    }
-
     /**
-     * Stops the store. When its bundle is updated or stopped while the host runs, the session is
-     * handed to the next instance (in memory, or as a snapshot in the bundle's data area); when the
-     * host stops, the session ends with it.
+     * Stops the store. When its bundle is updated or stopped while the host runs, the session is passed
+     * to the next instance; when the host stops, a durable session's file is brought up to date and
+     * closed, and a session in memory ends.
      */
     @Deactivate
     void deactivate(int reason) {
         Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
-        if (system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0) {
-            return;
-        }
+        boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
         writeLock.lock();
         try {
-            // The next store owns the session from here (its maps, or the snapshot): a write that was
-            // waiting for the lock must neither change them behind its back nor be acknowledged and lost.
+            // The next store owns the session from here: a write that was waiting for the lock must neither
+            // change it behind its back nor be acknowledged and lost.
             retired = true;
-            // Deactivated because a reference went away: maybe the hand-over service itself, which
-            // would not keep what it is given. A snapshot is safe either way.
-            if (handOver != null && reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE) {
-                Map<String, Object> state = new HashMap<>();
-                state.put("sessionId", sessionId);
-                state.put("version", version);
-                state.put("used", used);
-                state.put("entries", entries);
-                state.put("writes", writes.handOver());
-                handOver.deposit(HAND_OVER, state);
-                info(logger, "handed over session " + sessionId + ": " + entries.size() + " keys, version " + version);
+            if (hostStopping) {
+                keeper.closeDurable(version);
                 return;
             }
-            Path file = snapshotFile();
-            List<String> skipped = new ArrayList<>();
-            try {
-                Snapshot.write(file, new Snapshot.State(sessionId, version, new ArrayList<>(entries.values()), writes.toMap()),
-                        skipped);
-                info(logger, "wrote session " + sessionId + " to " + file + ": " + (entries.size() - skipped.size()) + " keys, version " + version);
-            } catch (IOException e) {
-                error(logger, "could not write the session snapshot " + file + ": " + e.getMessage() + "; the session is lost");
-            }
-            for (String k : skipped) {
-                warn(logger, "not in the snapshot: " + k);
-            }
+            // Deactivated because a reference went away: maybe the hand-over service itself, which would not
+            // keep what it is given. The durable file, or a file in the data area, is safe either way.
+            keeper.passOn(new SessionKeeper.State(sessionId, version, used, entries, Map.of()), writes.handOver(),
+                    reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE);
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    private Path snapshotFile() {
-        File f = context == null ? null : context.getDataFile(SNAPSHOT);
-        return f == null ? null : f.toPath();
-    }
-
-    private static void info(Logger l, String message) {
-        if (l != null) {
-            l.info("{}", message);
-        }
-    }
-
-    private static void warn(Logger l, String message) {
-        if (l != null) {
-            l.warn("{}", message);
-        }
-    }
-
-    private static void error(Logger l, String message) {
-        if (l != null) {
-            l.error("{}", message);
         }
     }
 
@@ -264,6 +280,7 @@ public final class SessionStoreImpl implements SessionStore {
     public SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion, String requestToken) {
         checkKey(key);
         checkToken(requestToken);
+        SessionEntry entry;
         writeLock.lock();
         try {
             checkActive();
@@ -278,18 +295,61 @@ public final class SessionStoreImpl implements SessionStore {
                         + " budget, and this value needs " + mib(delta) + " more",
                         Map.of("usedBytes", used, "inFlightBytes", inFlight, "budgetBytes", account.limitBytes()));
             }
-            long v = version + 1;
-            SessionEntry entry = new SessionEntry(key, v, codec, payloadBytes, clock.getAsLong(), value);
+            long v = nextVersion();
+            entry = new SessionEntry(key, v, codec, payloadBytes, clock.getAsLong(), value);
             entries.put(key, entry);
             used += delta;
             version = v;
+            if (journal != null) {
+                journal.put(entry);
+            }
             if (requestToken != null) {
                 writes.remember(requestToken, new SessionWrite(key, v, SessionChange.Type.PUT, value.kind(), value.summary()));
             }
             notify(new SessionChange(key, v, SessionChange.Type.PUT, entry));
-            return entry;
         } finally {
             writeLock.unlock();
+        }
+        awaitDisk(entry.version());
+        return entry;
+    }
+
+    /**
+     * @return the next version (write lock held); with a durable session, refused while its disk fails
+     *         when writes wait for it, and first reserved on disk when the counter reaches the file's ceiling
+     */
+    private long nextVersion() {
+        long v = version + 1;
+        if (journal != null) {
+            String failure = journal.failure();
+            if (syncWrites && failure != null) {
+                throw new MeshportException(ErrorCode.UNAVAILABLE, "the session's file cannot be written (" + failure
+                        + "), and this host acknowledges writes only once they are on disk (durability=sync); nothing was changed");
+            }
+            if (v > journal.ceiling()) {
+                journal.raiseCeiling(v);
+            }
+        }
+        return v;
+    }
+
+    /** With durability=sync: returns once the write is on disk. */
+    private void awaitDisk(long v) {
+        if (!syncWrites) {
+            return;
+        }
+        boolean written;
+        try {
+            written = journal.awaitWritten(v, SYNC_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            written = false;
+        }
+        if (!written) {
+            String failure = journal.failure();
+            throw new MeshportException(ErrorCode.UNAVAILABLE, "version " + v + " is applied in memory but did not reach the session's"
+                    + " file " + (failure != null ? "(" + failure + ")" : "within " + SYNC_WAIT_MILLIS / 1000 + " s")
+                    + "; it is written when the disk accepts it");
         }
     }
 
@@ -341,6 +401,7 @@ public final class SessionStoreImpl implements SessionStore {
     public long delete(String key, long ifVersion, String requestToken) {
         checkKey(key);
         checkToken(requestToken);
+        long v;
         writeLock.lock();
         try {
             checkActive();
@@ -350,18 +411,22 @@ public final class SessionStoreImpl implements SessionStore {
                 throw new MeshportException(ErrorCode.NOT_FOUND, "no key '" + key + "' in the session");
             }
             checkVersion(key, old, ifVersion);
-            long v = version + 1;
+            v = nextVersion();
             entries.remove(key);
             used -= old.value().retainedBytes();
             version = v;
+            if (journal != null) {
+                journal.delete(key, v);
+            }
             if (requestToken != null) {
                 writes.remember(requestToken, new SessionWrite(key, v, SessionChange.Type.DELETE, null, Map.of()));
             }
             notify(new SessionChange(key, v, SessionChange.Type.DELETE, null));
-            return v;
         } finally {
             writeLock.unlock();
         }
+        awaitDisk(v);
+        return v;
     }
 
     @Override
@@ -424,10 +489,7 @@ public final class SessionStoreImpl implements SessionStore {
                 try {
                     s.listener.changed(change);
                 } catch (RuntimeException e) {
-                    Logger l = logger;
-                    if (l != null) {
-                        l.warn("a session listener failed on {}: {}", change, e.toString(), e);
-                    }
+                    log.warn("a session listener failed on " + change, e);
                 }
             }
         }

@@ -1,0 +1,347 @@
+package io.meshport.session.impl;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+import io.meshport.session.SessionEntry;
+
+/**
+ * The session kept on disk in an H2 MVStore file: the session's id and version counter, one header per
+ * key, and each value's bytes in blocks of at most 1 MiB (keyed by the entry's version and the block's
+ * index, so that a value is written and read in pieces). Not thread safe: one writer thread uses it.
+ *
+ * <p>The version counter survives a crash without each write waiting for the disk: the file holds a
+ * ceiling that the counter may not pass until the ceiling is raised on disk ({@link #raiseCeiling}), and
+ * a host that did not close the file starts above that ceiling.
+ */
+final class SessionFile implements AutoCloseable {
+    static final String FILE_NAME = "session.mv.db";
+    static final int BLOCK_BYTES = 1 << 20;
+    /** Versions reserved ahead of the counter: a crash skips at most this many. */
+    static final long CEILING_STEP = 1_000_000;
+    private static final int INDEX_BITS = 21;
+    /** Unsaved bytes after which a long value's writing commits on its way (bounds the store's buffers). */
+    private static final long COMMIT_EVERY_BYTES = 64L << 20;
+
+    private final Path file;
+    private final MVStore store;
+    private final MVMap<String, Object> meta;
+    private final MVMap<String, byte[]> headers;
+    private final MVMap<Long, byte[]> blocks;
+    private long ceiling;
+
+    /** What the file held when it was opened. */
+    record Loaded(String sessionId, long version, List<SessionEntry> entries, long bytes) {
+    }
+
+    private SessionFile(Path file, MVStore store) {
+        this.file = file;
+        this.store = store;
+        this.meta = store.openMap("meta");
+        this.headers = store.openMap("entries");
+        this.blocks = store.openMap("blocks");
+    }
+
+    /**
+     * Opens the session file in a folder, creating both when missing.
+     *
+     * @param dir the folder
+     * @return the open file
+     * @throws IOException when it cannot be opened (a folder that cannot be written, a file in use by
+     *         another host, a file too damaged for the store to open)
+     */
+    static SessionFile open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            // Auto-commit stays on for its background housekeeping (reusing the space of old chunks); the
+            // writer commits after each batch itself.
+            MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+            return new SessionFile(file, store);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the file */
+    Path path() {
+        return file;
+    }
+
+    /**
+     * Reads everything the file holds. An entry that cannot be read (a damaged header, a block missing,
+     * a CRC that does not match, a value that does not decode) is left out and reported; blocks that no
+     * entry uses (a crash while a value was written) are removed.
+     *
+     * @param problems receives one sentence per entry that was left out
+     * @return what the file holds; a new session id when it held none
+     */
+    Loaded load(Consumer<String> problems) {
+        String sessionId = meta.get("sessionId") instanceof String ? (String) meta.get("sessionId") : null;
+        boolean clean = Boolean.TRUE.equals(meta.get("clean"));
+        long version = meta.get("version") instanceof Long ? (Long) meta.get("version") : 0;
+        ceiling = meta.get("ceiling") instanceof Long ? (Long) meta.get("ceiling") : 0;
+        List<SessionEntry> entries = new ArrayList<>();
+        Set<Long> used = new HashSet<>();
+        long bytes = 0;
+        for (String key : new ArrayList<>(headers.keySet())) {
+            StoredEntry.Header h = null;
+            try {
+                h = StoredEntry.decode(headers.get(key));
+                if (!h.key().equals(key)) {
+                    throw new IOException("its header names the key '" + h.key() + "'");
+                }
+                used.add(h.version());
+                byte[] value = readValue(h);
+                entries.add(StoredEntry.entry(h, value));
+                bytes += value.length;
+                version = Math.max(version, h.version());
+            } catch (IOException | RuntimeException e) {
+                problems.accept("'" + key + "'" + (h != null ? " (version " + h.version() + ")" : "") + ": " + e.getMessage());
+            }
+        }
+        removeUnused(used);
+        if (sessionId == null) {
+            sessionId = UUID.randomUUID().toString();
+            meta.put("sessionId", sessionId);
+        }
+        // Writes acknowledged before a crash may have taken versions up to the ceiling without reaching the disk.
+        long start = clean ? version : Math.max(version, ceiling);
+        meta.put("version", start);
+        meta.put("clean", Boolean.FALSE);
+        ceiling = Math.max(ceiling, start);
+        commit(false);
+        return new Loaded(sessionId, start, entries, bytes);
+    }
+
+    private byte[] readValue(StoredEntry.Header h) throws IOException {
+        byte[] value = new byte[(int) h.size()];
+        int at = 0;
+        for (int i = 0; at < value.length; i++) {
+            byte[] block = blocks.get(blockKey(h.version(), i));
+            if (block == null) {
+                throw new IOException("block " + i + " of its value is missing");
+            }
+            if (block.length > value.length - at) {
+                throw new IOException("its value is longer than its header says");
+            }
+            System.arraycopy(block, 0, value, at, block.length);
+            at += block.length;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(value);
+        if ((int) crc.getValue() != h.crc()) {
+            throw new IOException("its value's checksum does not match (it changed on disk)");
+        }
+        return value;
+    }
+
+    private void removeUnused(Set<Long> used) {
+        List<Long> unused = new ArrayList<>();
+        for (Long k : blocks.keySet()) {
+            if (!used.contains(k >>> INDEX_BITS)) {
+                unused.add(k);
+            }
+        }
+        for (Long k : unused) {
+            blocks.remove(k);
+        }
+    }
+
+    /** Sets the session's id (when the file is given a session that came from elsewhere). */
+    void sessionId(String id) {
+        meta.put("sessionId", id);
+    }
+
+    /**
+     * Takes a session whose values the caller has already (handed over in memory), without reading them:
+     * its id and version become the file's, and the file is marked in use.
+     *
+     * @return the version the file held (it equals the session's when the store before closed it cleanly),
+     *         or -1 when it held none
+     */
+    long adopt(String sessionId, long version) {
+        long kept = meta.get("version") instanceof Long ? (Long) meta.get("version") : -1;
+        boolean clean = Boolean.TRUE.equals(meta.get("clean")) && sessionId.equals(meta.get("sessionId"));
+        ceiling = Math.max(meta.get("ceiling") instanceof Long ? (Long) meta.get("ceiling") : 0, version);
+        meta.put("sessionId", sessionId);
+        meta.put("version", version);
+        meta.put("ceiling", ceiling);
+        meta.put("clean", Boolean.FALSE);
+        commit(false);
+        return clean ? kept : -1;
+    }
+
+    /** @return the highest version the counter may take before {@link #raiseCeiling} */
+    long ceiling() {
+        return ceiling;
+    }
+
+    /** Raises the ceiling above {@code version} and commits it to disk. */
+    void raiseCeiling(long version) {
+        ceiling = version + CEILING_STEP;
+        meta.put("ceiling", ceiling);
+        commit(false);
+    }
+
+    /**
+     * Writes an entry, replacing the key's previous one. Not committed until {@link #commit}.
+     *
+     * @param e the entry
+     * @return the bytes its value took, or -1 when its value is of a type that cannot be kept
+     */
+    long write(SessionEntry e) throws IOException {
+        byte form = StoredEntry.formOf(e.value());
+        if (form == 0) {
+            remove(e.key());
+            return -1;
+        }
+        removeBlocks(e.version()); // left by an earlier attempt at this very entry
+        BlockWriter out = new BlockWriter(e.version());
+        StoredEntry.writeValue(e.value(), form, out);
+        out.finish();
+        if (out.size > Integer.MAX_VALUE - 8) {
+            removeBlocks(e.version());
+            throw new IOException("its value takes " + out.size + " bytes, more than one array holds");
+        }
+        byte[] old = headers.put(e.key(), StoredEntry.encode(StoredEntry.header(e, form, out.size, (int) out.crc.getValue())));
+        dropOld(old, e.version());
+        return out.size;
+    }
+
+    /** Removes a key's entry. Not committed until {@link #commit}. */
+    void remove(String key) {
+        dropOld(headers.remove(key), -1);
+    }
+
+    /** @return the keys the file holds */
+    Set<String> keys() {
+        return new HashSet<>(headers.keySet());
+    }
+
+    private void dropOld(byte[] oldHeader, long keep) {
+        if (oldHeader == null) {
+            return;
+        }
+        try {
+            long v = StoredEntry.decode(oldHeader).version();
+            if (v != keep) {
+                removeBlocks(v);
+            }
+        } catch (IOException damaged) {
+            // Its blocks are found unused and removed at the next load.
+        }
+    }
+
+    private void removeBlocks(long version) {
+        for (int i = 0; blocks.remove(blockKey(version, i)) != null; i++) {
+            // each block in turn, until the first that is not there
+        }
+    }
+
+    /** Records the session's version counter. Not committed until {@link #commit}. */
+    void version(long version) {
+        meta.put("version", version);
+    }
+
+    /**
+     * Commits what was written since the last commit.
+     *
+     * @param force whether to force it to the device too (fsync), rather than leave it to the system
+     */
+    void commit(boolean force) {
+        store.commit();
+        if (force) {
+            store.sync();
+        }
+    }
+
+    /** Marks the file closed cleanly at this version, and closes it. */
+    void closeClean(long version) {
+        meta.put("version", version);
+        meta.put("clean", Boolean.TRUE);
+        close();
+    }
+
+    /** Closes the file, committing what was written. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    /** Closes the file without committing (when its device fails). */
+    void closeNow() {
+        store.closeImmediately();
+    }
+
+    private static long blockKey(long version, int index) {
+        return (version << INDEX_BITS) | index;
+    }
+
+    /** Writes a value into blocks as its bytes come, with their CRC-32C. */
+    private final class BlockWriter extends OutputStream {
+        private final long version;
+        private final CRC32C crc = new CRC32C();
+        private byte[] block = new byte[BLOCK_BYTES];
+        private int fill;
+        private int index;
+        private long size;
+        private long sinceCommit;
+
+        BlockWriter(long version) {
+            this.version = version;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            size += len;
+            while (len > 0) {
+                int n = Math.min(len, block.length - fill);
+                System.arraycopy(b, off, block, fill, n);
+                fill += n;
+                off += n;
+                len -= n;
+                if (fill == block.length) {
+                    put(block);
+                    block = new byte[BLOCK_BYTES]; // the store holds the last one until it is committed
+                    fill = 0;
+                }
+            }
+        }
+
+        private void put(byte[] b) {
+            blocks.put(blockKey(version, index++), b);
+            sinceCommit += b.length;
+            if (sinceCommit >= COMMIT_EVERY_BYTES) {
+                store.commit();
+                sinceCommit = 0;
+            }
+        }
+
+        void finish() {
+            if (fill > 0 || index == 0) {
+                byte[] last = new byte[fill];
+                System.arraycopy(block, 0, last, 0, fill);
+                put(last);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.meshport.session.impl;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+import io.meshport.mesh.InvalidMeshException;
+import io.meshport.mesh.Mesh;
+import io.meshport.session.SessionEntry;
+import io.meshport.session.SessionValue;
+import io.meshport.wire.WireArray;
+import io.meshport.wire.mesh.MeshCborReader;
+import io.meshport.wire.mesh.MeshCborWriter;
+
+/**
+ * How one session entry is kept in the session's file: a header (what the entry says besides its
+ * value, and the value's size and CRC-32C) and the value's bytes. A mesh is kept as the protocol's
+ * {@code mesh} map (docs/protocol.md section 6) and read back by the same reader as a put; a
+ * {@code byte[]} value as it is. Values of other types are not kept ({@link #formOf} says so).
+ */
+final class StoredEntry {
+    private static final int FORMAT = 1;
+    static final byte FORM_MESH = 1;
+    static final byte FORM_BYTES = 2;
+
+    /** What an entry's header holds. */
+    record Header(String key, long version, String codec, long payloadBytes, long updated, String kind, long retainedBytes,
+            byte[] summary, byte form, long size, int crc) {
+    }
+
+    private StoredEntry() {
+    }
+
+    /** @return the form the entry's value is kept in, or 0 when it cannot be kept */
+    static byte formOf(SessionValue value) {
+        if (value.value() instanceof Mesh) {
+            return FORM_MESH;
+        }
+        return value.value() instanceof byte[] ? FORM_BYTES : 0;
+    }
+
+    static Header header(SessionEntry e, byte form, long size, int crc) {
+        return new Header(e.key(), e.version(), e.codec(), e.payloadBytes(), e.updated(), e.kind(), e.value().retainedBytes(),
+                SummaryBytes.encode(e.value().summary()), form, size, crc);
+    }
+
+    static byte[] encode(Header h) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(128 + h.summary().length);
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            out.writeByte(FORMAT);
+            out.writeUTF(h.key());
+            out.writeLong(h.version());
+            out.writeUTF(h.codec());
+            out.writeLong(h.payloadBytes());
+            out.writeLong(h.updated());
+            out.writeUTF(h.kind());
+            out.writeLong(h.retainedBytes());
+            out.writeInt(h.summary().length);
+            out.write(h.summary());
+            out.writeByte(h.form());
+            out.writeLong(h.size());
+            out.writeInt(h.crc());
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a byte array stream does not fail
+        }
+        return b.toByteArray();
+    }
+
+    static Header decode(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        int format = in.readByte();
+        if (format != FORMAT) {
+            throw new IOException("its header is of format " + format + ", not " + FORMAT);
+        }
+        String key = in.readUTF();
+        long version = in.readLong();
+        String codec = in.readUTF();
+        long payloadBytes = in.readLong();
+        long updated = in.readLong();
+        String kind = in.readUTF();
+        long retained = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || n > bytes.length) {
+            throw new IOException("its header declares a summary of " + n + " bytes");
+        }
+        byte[] summary = in.readNBytes(n);
+        byte form = in.readByte();
+        long size = in.readLong();
+        int crc = in.readInt();
+        if (in.read() != -1) {
+            throw new IOException("its header has bytes after its end");
+        }
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+            throw new IOException("its header declares a value of " + size + " bytes");
+        }
+        return new Header(key, version, codec, payloadBytes, updated, kind, retained, summary, form, size, crc);
+    }
+
+    /** Writes a value's bytes in its form. */
+    static void writeValue(SessionValue value, byte form, OutputStream out) throws IOException {
+        if (form == FORM_BYTES) {
+            out.write((byte[]) value.value());
+            return;
+        }
+        byte[] scratch = new byte[1 << 16];
+        for (Object part : MeshCborWriter.encodeLazily((Mesh) value.value())) {
+            if (part instanceof WireArray) {
+                ((WireArray) part).writeTo(out, scratch);
+            } else {
+                ByteBuffer b = ((ByteBuffer) part).duplicate();
+                while (b.hasRemaining()) {
+                    int n = Math.min(b.remaining(), scratch.length);
+                    b.get(scratch, 0, n);
+                    out.write(scratch, 0, n);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param h the header
+     * @param bytes the value's bytes, checked against the header's CRC already
+     * @return the entry again
+     * @throws IOException when the bytes are not a value of the header's form
+     */
+    static SessionEntry entry(Header h, byte[] bytes) throws IOException {
+        SessionValue value;
+        if (h.form() == FORM_MESH) {
+            Mesh mesh;
+            try {
+                mesh = new MeshCborReader().read(bytes, 0, bytes.length, base -> {
+                    throw new InvalidMeshException("a kept mesh has a base");
+                });
+            } catch (RuntimeException e) {
+                throw new IOException("its mesh does not read: " + e.getMessage(), e);
+            }
+            SessionValue standard = SessionValue.ofMesh(mesh);
+            Map<String, Object> summary = SummaryBytes.decode(h.summary());
+            value = new SessionValue(h.kind(), mesh, summary.isEmpty() ? standard.summary() : summary, mesh.retainedBytes());
+        } else if (h.form() == FORM_BYTES) {
+            value = new SessionValue(h.kind(), bytes, SummaryBytes.decode(h.summary()), h.retainedBytes());
+        } else {
+            throw new IOException("its value is of an unknown form " + h.form());
+        }
+        return new SessionEntry(h.key(), h.version(), h.codec(), h.payloadBytes(), h.updated(), value);
+    }
+}

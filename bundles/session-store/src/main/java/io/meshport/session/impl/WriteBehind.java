@@ -1,0 +1,272 @@
+package io.meshport.session.impl;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.meshport.session.SessionEntry;
+
+/**
+ * Brings the session's writes to its file from a thread of its own, so that requests never wait for the
+ * disk: each key's newest write only (a streaming client's many updates of one key are written once per
+ * round), then the version counter, then one commit. When the disk fails (full, read-only, gone) the
+ * writes stay pending, the failure is reported once, and the thread tries again every few seconds until
+ * it succeeds, reporting that too.
+ */
+final class WriteBehind {
+    /** A delete, pending. */
+    private record Deleted(long version) {
+    }
+
+    private static final long RETRY_MILLIS = 2_000;
+
+    private final SessionFile file;
+    private final boolean force;
+    private final Consumer<String> warn;
+    private final Consumer<String> info;
+    private final Object lock = new Object();
+    private LinkedHashMap<String, Object> pending = new LinkedHashMap<>();
+    private long pendingVersion;
+    private long writtenVersion;
+    private boolean writing;
+    private boolean stopping;
+    private String failure;
+    private final Thread thread;
+
+    /**
+     * @param file the session's file
+     * @param version the version the file holds now
+     * @param force whether each commit is forced to the device
+     * @param warn receives failures, and warnings about values that cannot be kept
+     * @param info receives the recovery from a failure
+     */
+    WriteBehind(SessionFile file, long version, boolean force, Consumer<String> warn, Consumer<String> info) {
+        this.file = file;
+        this.force = force;
+        this.warn = warn;
+        this.info = info;
+        this.writtenVersion = version;
+        this.pendingVersion = version;
+        this.thread = new Thread(this::run, "meshport-session-writer");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues a put (the caller holds the store's write lock, so versions come in order). */
+    void put(SessionEntry e) {
+        queue(e.key(), e, e.version());
+    }
+
+    /** Queues a delete. */
+    void delete(String key, long version) {
+        queue(key, new Deleted(version), version);
+    }
+
+    private void queue(String key, Object what, long version) {
+        synchronized (lock) {
+            pending.remove(key); // re-inserted last: the order of the writes is kept
+            pending.put(key, what);
+            pendingVersion = version;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Raises the file's version ceiling right away (the caller holds the store's write lock): the
+     * counter is about to pass it. Waits for the disk.
+     *
+     * @return false when the disk refused
+     */
+    boolean raiseCeiling(long version) {
+        synchronized (lock) {
+            try {
+                file.raiseCeiling(version);
+                return true;
+            } catch (RuntimeException e) {
+                fail(e);
+                return false;
+            }
+        }
+    }
+
+    /** @return the ceiling the counter may reach before {@link #raiseCeiling} */
+    long ceiling() {
+        synchronized (lock) {
+            return file.ceiling();
+        }
+    }
+
+    /** @return why the last attempt to write failed, or null when it did not */
+    String failure() {
+        synchronized (lock) {
+            return failure;
+        }
+    }
+
+    /**
+     * Waits until a version is on disk.
+     *
+     * @return true when it is; false when the disk failed or the time ran out
+     */
+    boolean awaitWritten(long version, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (lock) {
+            while (writtenVersion < version) {
+                long left = deadline - System.nanoTime();
+                if (failure != null || left <= 0 || stopping) {
+                    return writtenVersion >= version;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Writes what is pending, then closes the file cleanly.
+     *
+     * @param timeoutMillis how long the pending writes may take
+     * @return true when everything reached the file
+     */
+    boolean close(long version, long timeoutMillis) {
+        boolean done;
+        synchronized (lock) {
+            stopping = true;
+            lock.notifyAll();
+        }
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            done = !thread.isAlive() && pending.isEmpty() && failure == null;
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
+            try {
+                if (done) {
+                    file.closeClean(version);
+                } else {
+                    file.closeNow();
+                }
+            } catch (RuntimeException e) {
+                warn.accept("could not close the session file " + file.path() + ": " + e.getMessage());
+                done = false;
+            }
+        }
+        return done;
+    }
+
+    /** Stops writing and closes the file without a last commit or the clean mark, as a crash would. */
+    void abandon() {
+        synchronized (lock) {
+            pending.clear();
+            stopping = true;
+            lock.notifyAll();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            file.closeNow();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            LinkedHashMap<String, Object> batch;
+            long top;
+            synchronized (lock) {
+                while (pending.isEmpty() && !stopping) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (pending.isEmpty()) {
+                    return;
+                }
+                batch = pending;
+                pending = new LinkedHashMap<>();
+                top = pendingVersion;
+                writing = true;
+            }
+            try {
+                write(batch, top);
+                synchronized (lock) {
+                    writing = false;
+                    writtenVersion = top;
+                    if (failure != null) {
+                        info.accept("the session file " + file.path() + " is written again (it failed: " + failure + ")");
+                        failure = null;
+                    }
+                    lock.notifyAll();
+                }
+            } catch (Exception e) {
+                synchronized (lock) {
+                    writing = false;
+                    // What came in meanwhile is newer; the rest of the batch goes back in front.
+                    LinkedHashMap<String, Object> back = new LinkedHashMap<>(batch);
+                    back.keySet().removeAll(pending.keySet());
+                    back.putAll(pending);
+                    pending = back;
+                    fail(e);
+                    lock.notifyAll();
+                    if (stopping) {
+                        return;
+                    }
+                    try {
+                        lock.wait(RETRY_MILLIS);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void write(Map<String, Object> batch, long top) throws Exception {
+        for (Map.Entry<String, Object> w : batch.entrySet()) {
+            if (w.getValue() instanceof SessionEntry) {
+                SessionEntry e = (SessionEntry) w.getValue();
+                if (file.write(e) < 0) {
+                    warn.accept("'" + e.key() + "' (version " + e.version() + ") is not kept on disk: its value, a "
+                            + e.value().value().getClass().getName() + ", is neither a mesh nor bytes; it is lost when the host stops");
+                }
+            } else {
+                file.remove(w.getKey());
+            }
+        }
+        file.version(top);
+        file.commit(force);
+    }
+
+    /** Reports a failure once (lock held). */
+    private void fail(Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e.getCause() != null && e.getCause().getMessage() != null && !why.contains(e.getCause().getMessage())) {
+            why += " (" + e.getCause().getMessage() + ")";
+        }
+        if (failure == null) {
+            warn.accept("could not write the session file " + file.path() + ": " + why + "; the session is served from"
+                    + " memory, and what changed since is written when the disk accepts it again (tried every "
+                    + RETRY_MILLIS / 1000 + " s)");
+        }
+        failure = why;
+    }
+
+    /** @return whether nothing is pending or being written */
+    boolean idle() {
+        synchronized (lock) {
+            return pending.isEmpty() && !writing;
+        }
+    }
+}
