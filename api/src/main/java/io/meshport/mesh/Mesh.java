@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.joml.primitives.AABBf;
-import org.joml.Matrix3f;
 import org.joml.Matrix4fc;
 import org.joml.Vector3f;
 
@@ -36,14 +35,14 @@ public final class Mesh {
     private final float minX, minY, minZ, maxX, maxY, maxZ;
     private volatile int[] faceStarts; // computed on first random access to a polygon face
 
-    private Mesh(Builder b, float[] bounds) {
-        this.positions = b.positions;
-        this.indices = b.indices;
-        this.faceCounts = b.faceCounts;
-        this.faceCount = b.faceCounts != null ? b.faceCounts.length : b.indices == null ? 0 : b.indices.length / 3;
-        this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
-        this.name = b.name;
-        this.meta = b.meta;
+    private Mesh(MeshDraft d, float[] bounds) {
+        this.positions = d.positions;
+        this.indices = d.indices;
+        this.faceCounts = d.faceCounts;
+        this.faceCount = d.faceCounts != null ? d.faceCounts.length : d.indices == null ? 0 : d.indices.length / 3;
+        this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(d.attributes));
+        this.name = d.name;
+        this.meta = d.meta;
         this.minX = bounds[0];
         this.minY = bounds[1];
         this.minZ = bounds[2];
@@ -64,14 +63,15 @@ public final class Mesh {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.positions = positions;
-        b.indices = indices;
-        b.faceCounts = faceCounts;
-        b.attributes.putAll(attributes);
-        b.name = name;
-        b.meta = meta;
-        b.trustedIndices = indices;
-        b.trustedPointCount = pointCount();
+        MeshDraft d = b.draft;
+        d.positions = positions;
+        d.indices = indices;
+        d.faceCounts = faceCounts;
+        d.attributes.putAll(attributes);
+        d.name = name;
+        d.meta = meta;
+        d.trustedIndices = indices;
+        d.trustedPointCount = pointCount();
         return b;
     }
 
@@ -253,33 +253,7 @@ public final class Mesh {
      * @return the transformed mesh
      */
     public Mesh transform(Matrix4fc matrix) {
-        float[] out = new float[positions.length];
-        Vector3f v = new Vector3f();
-        for (int i = 0; i < out.length; i += 3) {
-            matrix.transformPosition(v.set(positions[i], positions[i + 1], positions[i + 2]));
-            out[i] = v.x;
-            out[i + 1] = v.y;
-            out[i + 2] = v.z;
-        }
-        Builder b = toBuilder().positions(out);
-        Attribute n = attributes.get("N");
-        if (n != null && n.storage() == AttributeStorage.FLOAT && n.size() == 3) {
-            Matrix3f normal = matrix.normal(new Matrix3f());
-            float[] nd = new float[n.elementCount()];
-            for (int t = 0, i = 0; i < nd.length; t++, i += 3) {
-                n.get(t, v);
-                normal.transform(v);
-                float len = v.length();
-                if (len > 0) {
-                    v.div(len);
-                }
-                nd[i] = v.x;
-                nd[i + 1] = v.y;
-                nd[i + 2] = v.z;
-            }
-            b.attribute(Attribute.ofFloats("N", n.owner(), 3, nd));
-        }
-        return b.build();
+        return MeshTransform.apply(this, positions, matrix);
     }
 
     /** @return an estimate of the heap this mesh holds, in bytes (arrays plus small overhead) */
@@ -333,19 +307,7 @@ public final class Mesh {
      * adopted, not copied: do not change an array after handing it to the builder.
      */
     public static final class Builder {
-        private float[] positions;
-        private int[] indices;
-        private int[] faceCounts;
-        private final Map<String, Attribute> attributes = new LinkedHashMap<>();
-        private String name;
-        private byte[] meta;
-        // Indices already checked against this point count (set by toBuilder and copyIndices), so an
-        // update of positions only does not scan millions of indices again.
-        private int[] trustedIndices;
-        private int trustedPointCount = -1;
-        // Positions made by copyPositions, all finite, and their bounds.
-        private float[] checkedPositions;
-        private float[] checkedBounds;
+        private final MeshDraft draft = new MeshDraft(); // what it is given, and the checks of build()
 
         Builder() {
         }
@@ -355,7 +317,7 @@ public final class Mesh {
          * @return this
          */
         public Builder positions(float[] xyz) {
-            this.positions = xyz;
+            draft.positions = xyz;
             return this;
         }
 
@@ -387,40 +349,7 @@ public final class Mesh {
          * @since 1.2
          */
         public Builder copyPositions(FloatBuffer xyz, java.util.function.IntConsumer ready) {
-            int n = xyz.remaining();
-            float[] out = new float[n];
-            float[] acc = null;
-            if (n % 3 == 0) {
-                int base = xyz.position();
-                float[][] halves = {MeshChecks.newBounds(), MeshChecks.newBounds()};
-                MeshChecks.inHalves(n, 3, ready != null, (start, end, half) -> {
-                    for (int from = start; from < end; from += MeshChecks.COPY_BLOCK) {
-                        int to = Math.min(end, from + MeshChecks.COPY_BLOCK);
-                        if (ready != null) {
-                            ready.accept(to);
-                        }
-                        xyz.get(base + from, out, from, to - from);
-                        MeshChecks.accumulate(out, from, to, halves[half]);
-                    }
-                });
-                xyz.position(xyz.limit());
-                acc = halves[0];
-                float[] b = halves[1];
-                for (int k = 0; k < 3; k++) {
-                    acc[k] = Math.min(acc[k], b[k]);
-                    acc[k + 3] = Math.max(acc[k + 3], b[k + 3]);
-                }
-                acc[6] += b[6]; // NaN when either half held a value that is not finite
-            } else {
-                if (ready != null) {
-                    ready.accept(n);
-                }
-                xyz.get(out); // build() reports the length
-            }
-            this.positions = out;
-            boolean finite = acc != null && !Float.isNaN(acc[6]);
-            this.checkedPositions = finite ? out : null;
-            this.checkedBounds = !finite ? null : n == 0 ? new float[6] : Arrays.copyOf(acc, 6);
+            draft.copyPositions(xyz, ready);
             return this;
         }
 
@@ -451,34 +380,7 @@ public final class Mesh {
          * @since 1.2
          */
         public Builder copyIndices(IntBuffer vertexList, java.util.function.IntConsumer ready) {
-            int n = vertexList.remaining();
-            int[] out = new int[n];
-            int points = positions == null || positions.length % 3 != 0 ? -1 : positions.length / 3;
-            int last = points - 1;
-            int base = vertexList.position();
-            int[] badHalves = new int[2];
-            MeshChecks.inHalves(n, 1, ready != null, (start, end, half) -> {
-                int bad = 0;
-                for (int from = start; from < end; from += MeshChecks.COPY_BLOCK) {
-                    int to = Math.min(end, from + MeshChecks.COPY_BLOCK);
-                    if (ready != null) {
-                        ready.accept(to);
-                    }
-                    vertexList.get(base + from, out, from, to - from);
-                    for (int i = from; i < to; i++) {
-                        int v = out[i];
-                        bad |= (last - v) | v;
-                    }
-                }
-                badHalves[half] = bad;
-            });
-            vertexList.position(vertexList.limit());
-            int bad = badHalves[0] | badHalves[1];
-            this.indices = out;
-            if (points >= 0 && bad >= 0) {
-                trustedIndices = out;
-                trustedPointCount = points;
-            }
+            draft.copyIndices(vertexList, ready);
             return this;
         }
 
@@ -487,7 +389,7 @@ public final class Mesh {
          * @return this
          */
         public Builder indices(int[] vertexList) {
-            this.indices = vertexList;
+            draft.indices = vertexList;
             return this;
         }
 
@@ -496,7 +398,7 @@ public final class Mesh {
          * @return this
          */
         public Builder faceCounts(int[] counts) {
-            this.faceCounts = counts;
+            draft.faceCounts = counts;
             return this;
         }
 
@@ -507,7 +409,7 @@ public final class Mesh {
          * @return this
          */
         public Builder attribute(Attribute attribute) {
-            attributes.put(attribute.name(), attribute);
+            draft.attributes.put(attribute.name(), attribute);
             return this;
         }
 
@@ -516,7 +418,7 @@ public final class Mesh {
          * @return this
          */
         public Builder removeAttribute(String attributeName) {
-            attributes.remove(attributeName);
+            draft.attributes.remove(attributeName);
             return this;
         }
 
@@ -525,7 +427,7 @@ public final class Mesh {
          * @return this
          */
         public Builder name(String meshName) {
-            this.name = meshName;
+            draft.name = meshName;
             return this;
         }
 
@@ -535,7 +437,7 @@ public final class Mesh {
          * @return this
          */
         public Builder meta(byte[] encodedMap) {
-            this.meta = encodedMap;
+            draft.meta = encodedMap;
             return this;
         }
 
@@ -546,57 +448,8 @@ public final class Mesh {
          * @throws InvalidMeshException naming the field and the first bad element
          */
         public Mesh build() {
-            if (positions == null) {
-                throw new InvalidMeshException("positions is missing");
-            }
-            if (positions.length % 3 != 0) {
-                throw new InvalidMeshException("positions has " + positions.length
-                        + " numbers, not a multiple of 3 (x y z per point)");
-            }
-            float[] bounds = positions == checkedPositions ? checkedBounds : MeshChecks.checkPositions(positions);
-            int points = positions.length / 3;
-            int faces;
-            if (indices == null) {
-                if (faceCounts != null) {
-                    throw new InvalidMeshException("faceCounts is given without indices (a point cloud has no faces)");
-                }
-                faces = 0;
-            } else {
-                if (indices != trustedIndices || points != trustedPointCount) {
-                    MeshChecks.checkIndices(indices, points);
-                }
-                if (faceCounts == null) {
-                    if (indices.length % 3 != 0) {
-                        throw new InvalidMeshException("indices has " + indices.length
-                                + " entries, not a multiple of 3 (without faceCounts every face is a triangle)");
-                    }
-                    faces = indices.length / 3;
-                } else {
-                    MeshChecks.checkFaceCounts(faceCounts, indices.length);
-                    faces = faceCounts.length;
-                    if (MeshChecks.allTriangles(faceCounts)) {
-                        faceCounts = null;
-                    }
-                }
-            }
-            int vertices = indices == null ? 0 : indices.length;
-            for (Attribute a : attributes.values()) {
-                int count;
-                String unit;
-                switch (a.owner()) {
-                    case POINT: count = points; unit = "points"; break;
-                    case VERTEX: count = vertices; unit = "vertices"; break;
-                    case FACE: count = faces; unit = "faces"; break;
-                    default: count = 1; unit = "detail"; break;
-                }
-                long expected = (long) count * a.size();
-                if (a.elementCount() != expected) {
-                    throw new InvalidMeshException("attributes." + a.name() + ".data has " + a.elementCount()
-                            + " elements, expected " + expected + " (" + count + " " + unit + " x size " + a.size()
-                            + ")");
-                }
-            }
-            return new Mesh(this, bounds);
+            float[] bounds = draft.check();
+            return new Mesh(draft, bounds);
         }
     }
 }

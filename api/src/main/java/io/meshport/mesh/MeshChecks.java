@@ -1,84 +1,23 @@
 package io.meshport.mesh;
 
 /**
- * The checks and the copies a {@link Mesh.Builder} makes: positions finite and their bounds, indices
- * in range, face counts, and the work on large arrays split in two halves for two cores.
+ * The rules a {@link Mesh.Builder} checks when it builds: positions finite (folded into their bounds),
+ * indices in range, face counts, and attribute lengths that match what they belong to.
  */
 final class MeshChecks {
-    /** Elements copied and checked at a time: 24 KiB of floats, in the cache. */
-    static final int COPY_BLOCK = 3 * 2048;
-    /** From this many elements on, a copy is split in two halves, the second on another thread. */
-    static final int PARALLEL_MIN = 3 << 18;
-
     private MeshChecks() {
+    }
+
+    /** @return an empty fold for {@link #accumulate}: min x y z at +infinity, max x y z at -infinity, sum 0 */
+    static float[] newBounds() {
+        return new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0};
     }
 
     /**
      * Folds positions {@code [from, to)} (whole points) into {@code acc}: min x y z, max x y z,
      * and a sum that turns NaN at the first non-finite value.
      */
-    static float[] newBounds() {
-        return new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY,
-            Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0};
-    }
-
-    /** Work on the range {@code [start, end)} of an array, as half 0 or 1 of it. */
-    @FunctionalInterface
-    interface HalfWork {
-        void run(int start, int end, int half);
-    }
-
-    /**
-     * Runs {@code work} over {@code [0, n)}: as one half for short arrays; from
-     * {@value #PARALLEL_MIN} elements on, the second half (starting at a multiple of {@code align})
-     * on the common fork-join pool while the caller does the first, since copying and checking a
-     * million points is memory work that two cores do faster than one. The caller never waits for
-     * a half that has not started: it then does it itself, so a busy pool costs nothing.
-     */
-    static void inHalves(int n, int align, boolean inOrder, HalfWork work) {
-        // In order when the values arrive in order: a second thread would only wait for its half.
-        if (inOrder || n < PARALLEL_MIN || Runtime.getRuntime().availableProcessors() < 2) {
-            work.run(0, n, 0);
-            work.run(n, n, 1);
-            return;
-        }
-        int mid = n / 2 / align * align;
-        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        RuntimeException[] failed = new RuntimeException[1];
-        java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
-            if (taken.compareAndSet(false, true)) {
-                try {
-                    work.run(mid, n, 1);
-                } catch (RuntimeException e) {
-                    failed[0] = e;
-                } finally {
-                    done.countDown();
-                }
-            }
-        });
-        work.run(0, mid, 0);
-        if (taken.compareAndSet(false, true)) {
-            work.run(mid, n, 1);
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the half being copied finishes in moments: wait for it
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-    }
-
     static void accumulate(float[] p, int from, int to, float[] acc) {
         // Branch-free: x - x is 0 for a finite x and NaN otherwise.
         float finite = acc[6];
@@ -164,5 +103,29 @@ final class MeshChecks {
             }
         }
         return true;
+    }
+
+    /**
+     * Checks that each attribute has one tuple per point, vertex or face it belongs to (one for detail).
+     *
+     * @throws InvalidMeshException naming the first attribute whose length does not match
+     */
+    static void checkAttributes(Iterable<Attribute> attributes, int points, int vertices, int faces) {
+        for (Attribute a : attributes) {
+            int count;
+            String unit;
+            switch (a.owner()) {
+                case POINT: count = points; unit = "points"; break;
+                case VERTEX: count = vertices; unit = "vertices"; break;
+                case FACE: count = faces; unit = "faces"; break;
+                default: count = 1; unit = "detail"; break;
+            }
+            long expected = (long) count * a.size();
+            if (a.elementCount() != expected) {
+                throw new InvalidMeshException("attributes." + a.name() + ".data has " + a.elementCount()
+                        + " elements, expected " + expected + " (" + count + " " + unit + " x size " + a.size()
+                        + ")");
+            }
+        }
     }
 }

@@ -58,6 +58,7 @@ public final class ClassWarmer implements BundleActivator, Runnable {
         "io.meshport.listener.impl.Outbound",
         "io.meshport.listener.impl.Outbound$Then",
         "io.meshport.listener.impl.ConnectionWatches",
+        "io.meshport.listener.impl.ConnectionReader",
         "io.meshport.listener.impl.FrameDecoder",
         "io.meshport.listener.impl.FrameDecoder$State",
         "io.meshport.listener.impl.FrameDecoder$Event",

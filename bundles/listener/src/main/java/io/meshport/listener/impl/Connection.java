@@ -10,20 +10,12 @@ import io.meshport.protocol.ErrorCode;
 import io.meshport.session.SessionStore;
 
 /**
- * One client connection: reading frames, pausing and resuming, its timeouts and its closing, on the
- * selector thread. What it received waits in its {@link Inbox} (handled in order on a worker), what it
- * sends in its {@link Outbound}, what it watches in its {@link ConnectionWatches}.
+ * One client connection: its state, its timeouts and its closing, on the selector thread, and the parts
+ * that do its work. Its {@link ConnectionReader} reads frames (and pauses) on the selector thread, what it
+ * received waits in its {@link Inbox} (handled in order on a worker), what it sends in its {@link
+ * Outbound}, what it watches in its {@link ConnectionWatches}.
  */
 final class Connection {
-    // Why reading is paused (selector thread only); reading runs only when none applies.
-    static final int PAUSE_PENDING = 1;
-    static final int PAUSE_OUTBOUND = 2;
-    static final int PAUSE_BUDGET = 4;
-    static final int PAUSE_EOF = 8;
-    static final int PAUSE_STOPPING = 16;
-    /** A frame too large for a connection that has not authenticated waits for the answer to its hello. */
-    static final int PAUSE_AUTH = 32;
-
     private static final long LINGER_MS = 2000;
 
     enum State { OPEN, CLOSING, CLOSED }
@@ -51,16 +43,11 @@ final class Connection {
     private final Inbox inbox;
     private final Outbound outbound;
     private final ConnectionWatches watches;
+    private final ConnectionReader reader;
     SelectionKey key;
 
-    private int pause;                 // selector thread
-    private boolean discarding;        // selector thread: input is read and dropped
-    private boolean eof;               // selector thread
     private boolean outputShut;        // selector thread
     private long closingDeadline;      // selector thread
-    private long frameStartedAt;       // selector thread
-    private long roomWaitSince;        // selector thread: since when the next frame waits for room, or 0
-    private boolean spoke;             // selector thread: a whole frame has arrived
 
     volatile State state = State.OPEN;
     volatile boolean authenticated;
@@ -93,7 +80,7 @@ final class Connection {
     private final class ResumePending implements Runnable {
         @Override
         public void run() {
-            resumePending();
+            reader.resumePending();
         }
     }
 
@@ -132,6 +119,7 @@ final class Connection {
         if (server.limits.tokenRequired()) {
             decoder.limitBeforeAuth(server.limits.maxFrameBytesBeforeHello);
         }
+        this.reader = new ConnectionReader(this, server, transport, decoder, inbox);
         this.connectedAt = System.currentTimeMillis();
         this.lastActivity = connectedAt;
     }
@@ -143,91 +131,14 @@ final class Connection {
 
     // ---------------------------------------------------------------- reading (selector thread)
 
+    /** @see ConnectionReader#onReadable */
     void onReadable() {
-        try {
-            if (discarding) {
-                discard();
-                return;
-            }
-            if (authenticated) {
-                decoder.limitBeforeAuth(0);
-            }
-            while (pause == 0 && state == State.OPEN) {
-                if (!onFrameEvent(decoder.poll(transport))) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            close("read failed: " + e.getMessage());
-        }
-    }
-
-    /** @return true to go on reading */
-    private boolean onFrameEvent(FrameDecoder.Event ev) {
-        switch (ev) {
-            case FRAME:
-                arrived();
-                enqueue(decoder.takeFrame());
-                return true;
-            case REFUSED:
-                arrived();
-                enqueue(decoder.takeRefused());
-                return true;
-            case NEED_MORE:
-            case YIELD:
-                trackFrameStart();
-                if (transport.wantsWrite()) {
-                    updateInterest(); // a TLS handshake has records the socket did not take yet
-                }
-                if (ev == FrameDecoder.Event.YIELD && transport.bufferedInput()) {
-                    server.post(this::onReadable); // TLS holds the rest: the selector will not report it
-                }
-                return false;
-            case WAIT_BUDGET:
-                frameStartedAt = 0;
-                if (roomWaitSince == 0) {
-                    roomWaitSince = System.currentTimeMillis();
-                }
-                setPause(PAUSE_BUDGET, true);
-                server.awaitBudget(this, decoder.waitedAtReleases());
-                return false;
-            case BEFORE_AUTH:
-                if (authenticated) { // its hello was answered while this frame's length was read
-                    decoder.limitBeforeAuth(0);
-                    return true;
-                }
-                if (inbox.pending() > 0) {
-                    setPause(PAUSE_AUTH, true); // a hello (or what is refused as none) is being answered
-                    return false;
-                }
-                enqueueFatal(new Fatal(ErrorCode.UNAUTHORIZED, "this host needs a token: say hello with it before"
-                        + " sending frames above " + server.limits.maxFrameBytesBeforeHello + " bytes (this one is "
-                        + decoder.rejectedLength() + ")"));
-                return false;
-            case EOF:
-                eof = true;
-                setPause(PAUSE_EOF, true);
-                checkFinished();
-                return false;
-            case EMPTY_FRAME:
-                enqueueFatal(new Fatal(ErrorCode.BAD_FRAME, "the frame's length is 0; a frame holds one CBOR map"));
-                return false;
-            default: // TOO_LARGE
-                enqueueFatal(new Fatal(ErrorCode.FRAME_TOO_LARGE, "the frame is " + decoder.rejectedLength()
-                        + " bytes; this host accepts at most " + server.limits.maxFrameBytes));
-                return false;
-        }
-    }
-
-    private void arrived() {
-        lastActivity = System.currentTimeMillis();
-        spoke = true;
-        roomWaitSince = 0;
+        reader.onReadable();
     }
 
     /** @return true when a large frame arriving may be decoded before its turn (see {@link Inbox#started}) */
     boolean mayDecodeEarly() {
-        return state == State.OPEN && !discarding && !stopping && (!server.limits.tokenRequired() || authenticated);
+        return state == State.OPEN && !reader.discarding() && !stopping && (!server.limits.tokenRequired() || authenticated);
     }
 
     /**
@@ -238,64 +149,14 @@ final class Connection {
         return inbox.arrivingFor(frame);
     }
 
-    private void trackFrameStart() {
-        if (decoder.inFrame() && !decoder.awaitingBudget()) {
-            if (frameStartedAt == 0) {
-                frameStartedAt = System.currentTimeMillis();
-            }
-        } else {
-            frameStartedAt = 0;
-        }
-    }
-
-    private void enqueue(Object item) {
-        if (inbox.add(item) >= server.limits.maxPendingRequests) {
-            setPause(PAUSE_PENDING, true);
-        }
-    }
-
-    private void enqueueFatal(Fatal fatal) {
-        // Requests read before this one are answered first; nothing after it is read.
-        discarding = true;
-        updateInterest();
-        enqueue(fatal);
-    }
-
-    private void discard() throws IOException {
-        ByteBuffer scratch = server.scratch;
-        for (int i = 0; i < 64; i++) {
-            scratch.clear();
-            int n = transport.read(scratch);
-            if (n < 0) {
-                eof = true;
-                if (outputShut) {
-                    close(null);
-                } else {
-                    checkFinished();
-                }
-                return;
-            }
-            if (n == 0) {
-                return;
-            }
-        }
-    }
-
+    /** @see ConnectionReader#setPause */
     void setPause(int reason, boolean on) {
-        int before = pause;
-        pause = on ? pause | reason : pause & ~reason;
-        if (before != pause) {
-            updateInterest();
-            if (pause == 0 && state == State.OPEN && !discarding) {
-                onReadable(); // bytes may already be buffered in the decoder
-            }
-        }
+        reader.setPause(reason, on);
     }
 
+    /** @see ConnectionReader#resumeAfterBudget */
     void resumeAfterBudget() {
-        if (state == State.OPEN) {
-            setPause(PAUSE_BUDGET, false);
-        }
+        reader.resumeAfterBudget();
     }
 
     /** Worker: the inbox ran empty; the selector thread checks whether the connection is done. */
@@ -308,20 +169,13 @@ final class Connection {
         server.post(resumePendingTask);
     }
 
-    /** Selector thread: requests were answered, so reading may go on (and a frame waiting for a hello's answer be judged). */
-    private void resumePending() {
-        if (inbox.pending() == 0) {
-            setPause(PAUSE_AUTH, false);
-        }
-        setPause(PAUSE_PENDING, false);
-    }
-
-    private void updateInterest() {
+    /** Selector thread: has the selector report what reading and writing wait for. */
+    void updateInterest() {
         if (key == null || !key.isValid()) {
             return;
         }
         int ops = 0;
-        if ((pause == 0 && state == State.OPEN) || discarding) {
+        if (reader.wantsRead()) {
             ops |= SelectionKey.OP_READ;
         }
         if (outbound.wantsWrite() || transport.wantsWrite()) {
@@ -337,7 +191,7 @@ final class Connection {
      *         a whole request on one without
      */
     boolean proven() {
-        return server.limits.tokenRequired() ? authenticated : spoke;
+        return server.limits.tokenRequired() ? authenticated : reader.spoke();
     }
 
     /** @return true when requests have been received and not yet answered */
@@ -396,9 +250,9 @@ final class Connection {
         }
         long bytes = outbound.queuedBytes();
         if (bytes > ListenerSettings.OUTBOUND_HIGH_WATER) {
-            setPause(PAUSE_OUTBOUND, true);
+            reader.setPause(ConnectionReader.PAUSE_OUTBOUND, true);
         } else if (bytes < ListenerSettings.OUTBOUND_LOW_WATER) {
-            setPause(PAUSE_OUTBOUND, false);
+            reader.setPause(ConnectionReader.PAUSE_OUTBOUND, false);
         }
         updateInterest();
         if (done) {
@@ -456,7 +310,7 @@ final class Connection {
 
     /** Selector thread: after the last frame is queued, reads are only discarded until it is written. */
     private void linger() {
-        discarding = true;
+        reader.dropInput();
         closingDeadline = System.currentTimeMillis() + LINGER_MS;
         updateInterest();
         checkFinished();
@@ -476,13 +330,22 @@ final class Connection {
                 close(null);
                 return;
             }
-            if (eof) {
+            if (reader.eof()) {
                 close(null);
             }
             return;
         }
-        if (state == State.OPEN && eof && inbox.pending() == 0 && outEmpty) {
+        if (state == State.OPEN && reader.eof() && inbox.pending() == 0 && outEmpty) {
             close(null);
+        }
+    }
+
+    /** Selector thread: the client ended its input while it was read and dropped. */
+    void discardedInputEnded() {
+        if (outputShut) {
+            close(null);
+        } else {
+            checkFinished();
         }
     }
 
@@ -516,21 +379,21 @@ final class Connection {
                     + l.authTimeoutMs / 1000 + " s", null), "no authentication in time");
             return;
         }
-        if (!spoke && roomWaitSince == 0 && now - connectedAt > l.authTimeoutMs) {
+        if (!reader.spoke() && reader.roomWaitSince() == 0 && now - connectedAt > l.authTimeoutMs) {
             // Before its first request a connection has the short timeout: idle sockets and half headers
             // must not hold the host's connection slots for the idle or frame timeout.
             closeAfter(Replies.bye("no request within " + l.authTimeoutMs / 1000 + " s of connecting"), "no first request in time");
             return;
         }
+        long frameStartedAt = reader.frameStartedAt();
         if (frameStartedAt > 0 && now - frameStartedAt > l.frameTimeoutMs) {
             closeAfter(Replies.bye("a frame took longer than " + l.frameTimeoutMs / 1000 + " s to arrive"), "frame timeout");
             return;
         }
-        if (roomWaitSince > 0 && now - roomWaitSince > l.roomWaitMs && decoder.refuseWaiting("the host had no room for this "
+        long roomWaitSince = reader.roomWaitSince();
+        if (roomWaitSince > 0 && now - roomWaitSince > l.roomWaitMs && reader.refuseWaiting("the host had no room for this "
                 + "frame for " + l.roomWaitMs / 1000 + " s (other large frames are being received); try again later")) {
-            roomWaitSince = 0;
-            setPause(PAUSE_BUDGET, false); // its body is read and dropped, and the request answered OVERLOADED
-            return;
+            return; // its body is read and dropped, and the request answered OVERLOADED
         }
         if (!busy() && !decoder.inFrame() && !watches.any() && !stopping && now - lastActivity > l.idleTimeoutMs) {
             closeAfter(Replies.bye("idle for " + l.idleTimeoutMs / 1000 + " s"), "idle");

@@ -392,7 +392,7 @@ final class SocketServer {
                 closeServer(); // borrowed: only stop accepting; clients connecting meanwhile wait in the backlog
                 for (Connection c : connections.values()) {
                     c.stopping = true;
-                    c.setPause(Connection.PAUSE_STOPPING, true);
+                    c.setPause(ConnectionReader.PAUSE_STOPPING, true);
                 }
                 acceptStopped.countDown();
             }
