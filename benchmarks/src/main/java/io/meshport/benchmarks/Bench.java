@@ -33,6 +33,7 @@ public final class Bench {
             new SwapBench(),
             new WebBench(),
             new AbuseBench(),
+            new DurableBench(),
         }) {
             ALL.put(b.name(), b);
         }

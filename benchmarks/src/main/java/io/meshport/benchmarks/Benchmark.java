@@ -49,7 +49,12 @@ interface Benchmark {
          * loopback port) and waits until it accepts connections.
          */
         Host host(String name) throws Exception {
-            EmbeddedHost h = EmbeddedHost.start(new EmbeddedHost.Options().data(folder(name)).port(0));
+            return host(name, o -> o);
+        }
+
+        /** Starts a host as {@link #host(String)} does, with options of its own. */
+        Host host(String name, java.util.function.UnaryOperator<EmbeddedHost.Options> options) throws Exception {
+            EmbeddedHost h = EmbeddedHost.start(options.apply(new EmbeddedHost.Options().data(folder(name)).port(0)));
             try {
                 InetSocketAddress a = h.awaitListener(30_000);
                 if (a == null) {

@@ -56,7 +56,7 @@ final class StreamingBench implements Benchmark {
     }
 
     /** Send and reply times of one series. */
-    private record Series(double seconds, double[] latencyMs, int errors) {
+    record Series(double seconds, double[] latencyMs, int errors) {
         double perSecond() {
             return latencyMs.length / seconds;
         }
@@ -141,7 +141,7 @@ final class StreamingBench implements Benchmark {
      * Sends {@code n} updates as the mode says; each bases on the one before. Latency counts from
      * when each was due (paced) or sent.
      */
-    private static Series meshport(MeshportClient client, long version, float[][] positions, int n, Mode mode) throws Exception {
+    static Series meshport(MeshportClient client, long version, float[][] positions, int n, Mode mode) throws Exception {
         long[] sent = new long[n];
         long[] replied = new long[n];
         Semaphore inFlight = new Semaphore(mode.window());

@@ -63,6 +63,9 @@ class BenchmarksIT {
                 "perSecond", "errors", "p50Ms", "p99Ms", "maxMs", "connects", "connectFailures", "ratioRate", "ratioP99", "afterOps",
                 "afterErrors", "recoverMs", "threadsBefore", "threadsAfter", "fdsBefore", "fdsAfter", "heapBeforeMB", "heapAfterMB",
                 "idleOpened", "halfAfterHelloOpened", "garbageOpened"));
+        FIGURES.put("durable", List.of("ingestFileMedianMs", "ingestMemoryMedianMs", "ingestRatio", "streamFileP99Ms", "streamMemoryP99Ms",
+                "streamRatioP99", "streamErrors", "recoveryKeys", "recoveryMB", "recoveryLoadMs", "recoveryLoadMBps", "recoveryUpSeconds",
+                "emptyUpSeconds"));
     }
 
     @Test
@@ -101,7 +104,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }

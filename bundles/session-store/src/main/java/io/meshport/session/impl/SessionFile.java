@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -66,9 +70,13 @@ final class SessionFile implements AutoCloseable {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
         try {
-            // Auto-commit stays on for its background housekeeping (reusing the space of old chunks); the
-            // writer commits after each batch itself.
-            MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+            // One thread writes and commits (the WriteBehind's): the store's own background commits raced with
+            // it on large values (a page read before its chunk was on disk). It compacts when idle.
+            MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+            // The space of chunks without live data is reused at once, not after the default 45 s (which at
+            // a stream's write rate grows the file by gigabytes): safe because every commit is forced to
+            // the device before the next one may overwrite what an older chunk held (see commit).
+            store.setRetentionTime(0);
             return new SessionFile(file, store);
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage(), e);
@@ -82,8 +90,8 @@ final class SessionFile implements AutoCloseable {
 
     /**
      * Reads everything the file holds. An entry that cannot be read (a damaged header, a block missing,
-     * a CRC that does not match, a value that does not decode) is left out and reported; blocks that no
-     * entry uses (a crash while a value was written) are removed.
+     * a CRC that does not match, a value that does not decode) is left out and reported; the blocks of
+     * a value whose writing a crash interrupted are removed.
      *
      * @param problems receives one sentence per entry that was left out
      * @return what the file holds; a new session id when it held none
@@ -93,26 +101,23 @@ final class SessionFile implements AutoCloseable {
         boolean clean = Boolean.TRUE.equals(meta.get("clean"));
         long version = meta.get("version") instanceof Long ? (Long) meta.get("version") : 0;
         ceiling = meta.get("ceiling") instanceof Long ? (Long) meta.get("ceiling") : 0;
-        List<SessionEntry> entries = new ArrayList<>();
-        Set<Long> used = new HashSet<>();
+        if (meta.get("writing") instanceof Long v) {
+            removeBlocks(v); // a value was being written when the host stopped: its entry never was
+            meta.remove("writing");
+        }
+        List<String> keys = new ArrayList<>(headers.keySet());
+        List<Read> reads = readAll(keys);
+        List<SessionEntry> entries = new ArrayList<>(keys.size());
         long bytes = 0;
-        for (String key : new ArrayList<>(headers.keySet())) {
-            StoredEntry.Header h = null;
-            try {
-                h = StoredEntry.decode(headers.get(key));
-                if (!h.key().equals(key)) {
-                    throw new IOException("its header names the key '" + h.key() + "'");
-                }
-                used.add(h.version());
-                byte[] value = readValue(h);
-                entries.add(StoredEntry.entry(h, value));
-                bytes += value.length;
-                version = Math.max(version, h.version());
-            } catch (IOException | RuntimeException e) {
-                problems.accept("'" + key + "'" + (h != null ? " (version " + h.version() + ")" : "") + ": " + e.getMessage());
+        for (Read r : reads) {
+            if (r.entry != null) {
+                entries.add(r.entry);
+                bytes += r.bytes;
+                version = Math.max(version, r.entry.version());
+            } else {
+                problems.accept(r.problem);
             }
         }
-        removeUnused(used);
         if (sessionId == null) {
             sessionId = UUID.randomUUID().toString();
             meta.put("sessionId", sessionId);
@@ -122,8 +127,61 @@ final class SessionFile implements AutoCloseable {
         meta.put("version", start);
         meta.put("clean", Boolean.FALSE);
         ceiling = Math.max(ceiling, start);
-        commit(false);
+        commit();
         return new Loaded(sessionId, start, entries, bytes);
+    }
+
+    /** One entry read, or why it could not be. */
+    private record Read(SessionEntry entry, long bytes, String problem) {
+    }
+
+    /** Reads the entries on as many threads as there are cores: reading and decoding take a core each. */
+    private List<Read> readAll(List<String> keys) {
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), Math.min(8, keys.size())));
+        if (threads <= 1) {
+            List<Read> out = new ArrayList<>(keys.size());
+            keys.forEach(k -> out.add(read(k)));
+            return out;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "meshport-session-load");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Read>> futures = new ArrayList<>(keys.size());
+            for (String k : keys) {
+                futures.add(pool.submit(() -> read(k)));
+            }
+            List<Read> out = new ArrayList<>(keys.size());
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    out.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    out.add(new Read(null, 0, "'" + keys.get(i) + "': " + e.getCause()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    out.add(new Read(null, 0, "'" + keys.get(i) + "': interrupted while it was read"));
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Read read(String key) {
+        StoredEntry.Header h = null;
+        try {
+            h = StoredEntry.decode(headers.get(key));
+            if (!h.key().equals(key)) {
+                throw new IOException("its header names the key '" + h.key() + "'");
+            }
+            byte[] value = readValue(h);
+            return new Read(StoredEntry.entry(h, value), value.length, null);
+        } catch (IOException | RuntimeException e) {
+            return new Read(null, 0, "'" + key + "'" + (h != null ? " (version " + h.version() + ")" : "") + ": " + e.getMessage());
+        }
     }
 
     private byte[] readValue(StoredEntry.Header h) throws IOException {
@@ -148,18 +206,6 @@ final class SessionFile implements AutoCloseable {
         return value;
     }
 
-    private void removeUnused(Set<Long> used) {
-        List<Long> unused = new ArrayList<>();
-        for (Long k : blocks.keySet()) {
-            if (!used.contains(k >>> INDEX_BITS)) {
-                unused.add(k);
-            }
-        }
-        for (Long k : unused) {
-            blocks.remove(k);
-        }
-    }
-
     /** Sets the session's id (when the file is given a session that came from elsewhere). */
     void sessionId(String id) {
         meta.put("sessionId", id);
@@ -180,7 +226,7 @@ final class SessionFile implements AutoCloseable {
         meta.put("version", version);
         meta.put("ceiling", ceiling);
         meta.put("clean", Boolean.FALSE);
-        commit(false);
+        commit();
         return clean ? kept : -1;
     }
 
@@ -193,7 +239,7 @@ final class SessionFile implements AutoCloseable {
     void raiseCeiling(long version) {
         ceiling = version + CEILING_STEP;
         meta.put("ceiling", ceiling);
-        commit(false);
+        commit();
     }
 
     /**
@@ -209,6 +255,9 @@ final class SessionFile implements AutoCloseable {
             return -1;
         }
         removeBlocks(e.version()); // left by an earlier attempt at this very entry
+        // Committed on the way when the value is long: a crash before its header leaves blocks that the
+        // next load removes, found through this mark.
+        meta.put("writing", e.version());
         BlockWriter out = new BlockWriter(e.version());
         StoredEntry.writeValue(e.value(), form, out);
         out.finish();
@@ -218,6 +267,7 @@ final class SessionFile implements AutoCloseable {
         }
         byte[] old = headers.put(e.key(), StoredEntry.encode(StoredEntry.header(e, form, out.size, (int) out.crc.getValue())));
         dropOld(old, e.version());
+        meta.remove("writing");
         return out.size;
     }
 
@@ -241,7 +291,7 @@ final class SessionFile implements AutoCloseable {
                 removeBlocks(v);
             }
         } catch (IOException damaged) {
-            // Its blocks are found unused and removed at the next load.
+            // A header that does not read names no blocks: they stay, unused, in the file.
         }
     }
 
@@ -257,14 +307,18 @@ final class SessionFile implements AutoCloseable {
     }
 
     /**
-     * Commits what was written since the last commit.
-     *
-     * @param force whether to force it to the device too (fsync), rather than leave it to the system
+     * Commits what was written since the last commit, and forces it to the device (fsync): the space of
+     * older chunks is reused at once, so a commit must be on the device before the next one is written.
      */
-    void commit(boolean force) {
+    void commit() {
         store.commit();
-        if (force) {
-            store.sync();
+        store.sync();
+    }
+
+    /** Rewrites chunks that are mostly unused, a bounded amount at a time, and commits. */
+    void compact() {
+        for (int i = 0; i < 16 && store.compact(80, 16 << 20); i++) {
+            commit();
         }
     }
 
@@ -331,7 +385,7 @@ final class SessionFile implements AutoCloseable {
             blocks.put(blockKey(version, index++), b);
             sinceCommit += b.length;
             if (sinceCommit >= COMMIT_EVERY_BYTES) {
-                store.commit();
+                commit();
                 sinceCommit = 0;
             }
         }

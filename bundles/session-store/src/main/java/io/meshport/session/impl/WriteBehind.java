@@ -20,6 +20,14 @@ final class WriteBehind {
     }
 
     private static final long RETRY_MILLIS = 2_000;
+    /**
+     * The shortest time from one round to the next (async only): a stream of updates is written at most
+     * this often, the newest version of each key, rather than once per update; a write after a quiet
+     * spell is written at once.
+     */
+    static final long ROUND_MILLIS = 100;
+    /** How long the writer waits idle before it compacts the file. */
+    private static final long COMPACT_AFTER_IDLE_MILLIS = 5_000;
 
     private final SessionFile file;
     private final boolean force;
@@ -37,7 +45,7 @@ final class WriteBehind {
     /**
      * @param file the session's file
      * @param version the version the file holds now
-     * @param force whether each commit is forced to the device
+     * @param force whether writes wait for the disk (durability=sync): rounds then follow each other at once
      * @param warn receives failures, and warnings about values that cannot be kept
      * @param info receives the recovery from a failure
      */
@@ -180,20 +188,39 @@ final class WriteBehind {
     }
 
     private void run() {
+        long lastRound = 0;
+        boolean compacted = true;
         while (true) {
             LinkedHashMap<String, Object> batch;
             long top;
             synchronized (lock) {
-                while (pending.isEmpty() && !stopping) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        return;
+                try {
+                    if (!force) {
+                        // Let a stream of updates gather: a round at most every ROUND_MILLIS.
+                        long wait;
+                        while (!stopping && (wait = lastRound + ROUND_MILLIS * 1_000_000 - System.nanoTime()) > 0) {
+                            TimeUnit.NANOSECONDS.timedWait(lock, wait);
+                        }
                     }
+                    while (pending.isEmpty() && !stopping) {
+                        if (compacted) {
+                            lock.wait();
+                        } else {
+                            lock.wait(COMPACT_AFTER_IDLE_MILLIS);
+                            if (pending.isEmpty() && !stopping) {
+                                compact();
+                                compacted = true;
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    return;
                 }
                 if (pending.isEmpty()) {
                     return;
                 }
+                lastRound = System.nanoTime();
+                compacted = false;
                 batch = pending;
                 pending = new LinkedHashMap<>();
                 top = pendingVersion;
@@ -246,7 +273,16 @@ final class WriteBehind {
             }
         }
         file.version(top);
-        file.commit(force);
+        file.commit();
+    }
+
+    /** Rewrites the file's sparsest chunks while nothing else is written (lock held), so that it does not grow without end. */
+    private void compact() {
+        try {
+            file.compact();
+        } catch (RuntimeException e) {
+            warn.accept("could not compact the session file " + file.path() + ": " + e.getMessage());
+        }
     }
 
     /** Reports a failure once (lock held). */

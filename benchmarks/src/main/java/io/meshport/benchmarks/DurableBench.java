@@ -1,0 +1,262 @@
+package io.meshport.benchmarks;
+
+import static io.meshport.benchmarks.Report.mb;
+import static io.meshport.benchmarks.Report.mbps;
+import static io.meshport.benchmarks.Report.ms;
+import static io.meshport.benchmarks.Report.ratio;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.meshport.client.ClientOptions;
+import io.meshport.client.MeshportClient;
+import io.meshport.mesh.Mesh;
+
+/**
+ * The durable session against the session in memory, in the same run: puts of large meshes to
+ * distinct keys (every one must reach the disk) and a 500 updates/s stream of positions, each against
+ * a host with {@code --session memory}, runs interleaved; then the recovery of a host killed with
+ * SIGKILL holding about 1 GB, against the start of a host with an empty session.
+ */
+final class DurableBench implements Benchmark {
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern RESTORED = Pattern.compile("restored session \\S+ from \\S+: (\\d+) keys \\(([0-9.]+) MB\\), version \\d+, in (\\d+) ms");
+    private static final Pattern UP = Pattern.compile("host up in ([0-9.]+) s");
+
+    @Override
+    public String name() {
+        return "durable";
+    }
+
+    @Override
+    public String description() {
+        return "the session kept on disk vs in memory: ingest throughput, streaming p99, recovery of 1 GB after kill -9";
+    }
+
+    @Override
+    public void run(Context c, Report.Section s) throws Exception {
+        ingest(c, s);
+        streaming(c, s);
+        recovery(c, s);
+    }
+
+    private static void ingest(Context c, Report.Section s) throws Exception {
+        int points = c.quick ? 100_000 : 1_000_000;
+        int keys = c.quick ? 4 : 8;
+        int runs = c.quick ? 3 : 7;
+        Mesh mesh = Meshes.sheet(points, 2 * points);
+        long bytesPerRun = (long) keys * Meshes.typedPayload(mesh).length;
+        double[] file = new double[runs];
+        double[] memory = new double[runs];
+        try (Host onDisk = c.host("durable-file");
+                Host inMemory = c.host("durable-memory", o -> o.session("memory"));
+                MeshportClient d = MeshportClient.connect(ClientOptions.of("127.0.0.1", onDisk.port()).withClientName("bench durable"));
+                MeshportClient m = MeshportClient.connect(ClientOptions.of("127.0.0.1", inMemory.port()).withClientName("bench memory"))) {
+            putAll(d, mesh, keys, -1); // warm-up, and the keys exist from here
+            putAll(m, mesh, keys, -1);
+            for (int i = 0; i < runs; i++) {
+                file[i] = putAll(d, mesh, keys, i);
+                memory[i] = putAll(m, mesh, keys, i);
+            }
+        }
+        double f = Stats.median(file);
+        double mm = Stats.median(memory);
+        double r = mm / f;
+        s.put("ingestPoints", points);
+        s.put("ingestKeys", keys);
+        s.put("ingestFileMedianMs", f);
+        s.put("ingestMemoryMedianMs", mm);
+        s.put("ingestRatio", r);
+        c.say("  ingest of %d meshes of %,d points (%s): on disk median %s, in memory %s; %s of the throughput", keys, points,
+                mb(bytesPerRun), ms(f), ms(mm), ratio(r));
+        s.row(String.format(Locale.ROOT, "durable 1. %d puts of %,d-point meshes to distinct keys (%s a round), Java client, on disk (async); median of %d rounds",
+                keys, points, mb(bytesPerRun), runs), ms(f) + " = " + mbps(bytesPerRun / 1e3 / f),
+                "the same with --session memory, rounds interleaved: " + ms(mm) + " = " + mbps(bytesPerRun / 1e3 / mm),
+                ratio(r) + " of the throughput", "≥ 0.9: " + s.verdict(r >= 0.9));
+    }
+
+    /** Puts the mesh under {@code keys} keys, one after another; returns the milliseconds until the last reply. */
+    private static double putAll(MeshportClient client, Mesh mesh, int keys, int round) {
+        long t0 = System.nanoTime();
+        for (int k = 0; k < keys; k++) {
+            client.put("durable/" + k, mesh);
+        }
+        return Stats.millis(System.nanoTime() - t0);
+    }
+
+    private static void streaming(Context c, Report.Section s) throws Exception {
+        int points = c.quick ? 10_000 : 100_000;
+        int updates = c.quick ? 500 : 2_000;
+        Mesh mesh = Meshes.sheet(points, 2 * points);
+        float[][] positions = {Meshes.moved(mesh, 0.5f), Meshes.moved(mesh, 1.5f)};
+        StreamingBench.Mode paced = StreamingBench.MODES.stream().filter(x -> x.rate() > 0).findFirst().orElseThrow();
+        List<Double> fileP99 = new ArrayList<>();
+        List<Double> memP99 = new ArrayList<>();
+        int errors = 0;
+        try (Host onDisk = c.host("durable-stream-file");
+                Host inMemory = c.host("durable-stream-memory", o -> o.session("memory"));
+                MeshportClient d = MeshportClient.connect(ClientOptions.of("127.0.0.1", onDisk.port()).withClientName("bench durable"));
+                MeshportClient m = MeshportClient.connect(ClientOptions.of("127.0.0.1", inMemory.port()).withClientName("bench memory"))) {
+            long dv = d.put("bench/stream", mesh).version();
+            long mv = m.put("bench/stream", mesh).version();
+            for (int round = 0; round < 3; round++) {
+                StreamingBench.Series fs = StreamingBench.meshport(d, dv, positions, updates, paced);
+                dv += updates;
+                StreamingBench.Series ms = StreamingBench.meshport(m, mv, positions, updates, paced);
+                mv += updates;
+                if (round > 0) { // the first round of each warms up
+                    fileP99.add(Stats.percentile(fs.latencyMs(), 99));
+                    memP99.add(Stats.percentile(ms.latencyMs(), 99));
+                    errors += fs.errors() + ms.errors();
+                }
+            }
+        }
+        double f = Stats.median(fileP99.stream().mapToDouble(Double::doubleValue).toArray());
+        double mm = Stats.median(memP99.stream().mapToDouble(Double::doubleValue).toArray());
+        double r = f / mm;
+        s.put("streamPoints", points);
+        s.put("streamFileP99Ms", f);
+        s.put("streamMemoryP99Ms", mm);
+        s.put("streamRatioP99", r);
+        s.put("streamErrors", errors);
+        c.say("  streaming %,d-point updates at 500/s: p99 on disk %s, in memory %s (%s), %d errors", points, ms(f), ms(mm), ratio(r), errors);
+        s.row(String.format(Locale.ROOT, "durable 2. a %,d-point mesh updated %,d times at 500/s with base, on disk (async); p99, median of 2 series", points,
+                updates), ms(f) + (errors > 0 ? ", " + errors + " ERRORS" : ""), "the same with --session memory, interleaved: " + ms(mm),
+                ratio(r) + "×", "≤ 1.2×: " + s.verdict(r <= 1.2 && errors == 0));
+    }
+
+    private static void recovery(Context c, Report.Section s) throws Exception {
+        int points = 1_000_000;
+        int keys = c.quick ? 3 : 28; // each mesh is 36 MB of arrays: 28 make about 1 GB
+        Mesh mesh = Meshes.sheet(points, 2 * points);
+        Path data = c.folder("durable-recovery");
+        Path empty = c.folder("durable-empty");
+        double emptyUp;
+        try (Process p = new Process(empty)) {
+            emptyUp = p.upSeconds;
+        }
+        try (Process p = new Process(data);
+                MeshportClient client = MeshportClient.connect(ClientOptions.of("127.0.0.1", p.port).withClientName("bench durable"))) {
+            for (int k = 0; k < keys; k++) {
+                client.put("big/" + k, mesh);
+            }
+            p.awaitFileSettled(data.resolve("session").resolve("session.mv.db"));
+            p.kill();
+        }
+        long fileBytes = Files.size(data.resolve("session").resolve("session.mv.db"));
+        double up;
+        double loadMs;
+        double loadedMb;
+        int loadedKeys;
+        try (Process p = new Process(data)) {
+            up = p.upSeconds;
+            Matcher m = RESTORED.matcher(p.log());
+            if (!m.find()) {
+                throw new IllegalStateException("the host did not say what it restored:\n" + p.log());
+            }
+            loadedKeys = Integer.parseInt(m.group(1));
+            loadedMb = Double.parseDouble(m.group(2));
+            loadMs = Double.parseDouble(m.group(3));
+            if (loadedKeys != keys) {
+                throw new IllegalStateException("restored " + loadedKeys + " keys of " + keys + ":\n" + p.log());
+            }
+        }
+        double rate = loadedMb / (loadMs / 1000);
+        s.put("recoveryKeys", loadedKeys);
+        s.put("recoveryMB", loadedMb);
+        s.put("recoveryFileBytes", fileBytes);
+        s.put("recoveryLoadMs", loadMs);
+        s.put("recoveryLoadMBps", rate);
+        s.put("recoveryUpSeconds", up);
+        s.put("emptyUpSeconds", emptyUp);
+        c.say("  recovery after kill -9: %d keys, %s MB read in %s (%s), host up in %.2f s; an empty host is up in %.2f s", loadedKeys,
+                String.format(Locale.ROOT, "%.0f", loadedMb), ms(loadMs), mbps(rate), up, emptyUp);
+        s.row(String.format(Locale.ROOT, "durable 3. restart after kill -9 holding %d meshes of %,d points (%.0f MB of values, a %s file): values read, host up",
+                keys, points, loadedMb, mb(fileBytes)), ms(loadMs) + " = " + mbps(rate) + "; up in " + String.format(Locale.ROOT, "%.2f s", up),
+                String.format(Locale.ROOT, "a host with an empty session up in %.2f s", emptyUp),
+                String.format(Locale.ROOT, "+%.2f s", up - emptyUp), "≥ 1 GB/s: " + s.verdict(rate >= 1000));
+    }
+
+    /** {@code meshport host} in a process of its own, for a kill -9. */
+    private static final class Process implements AutoCloseable {
+        final java.lang.Process process;
+        final Path log;
+        final int port;
+        final double upSeconds;
+
+        Process(Path data) throws IOException, InterruptedException {
+            Path dist = Paths.get(System.getProperty("meshport.home"));
+            Path root = Paths.get(System.getProperty("meshport.root", "."));
+            String cp = root.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
+            List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx8g",
+                    "-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0", "--web-port", "off",
+                    "--data", data.toString());
+            log = Files.createTempFile("meshport-bench-host-", ".log");
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            Integer p = null;
+            Double up = null;
+            while ((p == null || up == null) && System.nanoTime() < deadline && process.isAlive()) {
+                String text = log();
+                Matcher l = LISTENING.matcher(text);
+                Matcher u = UP.matcher(text);
+                if (l.find() && u.find()) {
+                    p = Integer.parseInt(l.group(1));
+                    up = Double.parseDouble(u.group(1));
+                } else {
+                    Thread.sleep(20);
+                }
+            }
+            if (p == null) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the host did not start within 120 s:\n" + log());
+            }
+            port = p;
+            upSeconds = up;
+        }
+
+        String log() throws IOException {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+
+        /** Waits until the file's size has not changed for 2 s (the writer caught up), at most 120 s. */
+        void awaitFileSettled(Path file) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            long last = -1;
+            long since = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                long size = Files.exists(file) ? Files.size(file) : -1;
+                if (size != last) {
+                    last = size;
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(2)) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the session file was still growing after 120 s");
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process.isAlive()) {
+                kill();
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+}
