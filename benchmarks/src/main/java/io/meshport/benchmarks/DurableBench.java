@@ -46,6 +46,7 @@ final class DurableBench implements Benchmark {
     public void run(Context c, Report.Section s) throws Exception {
         ingest(c, s);
         streaming(c, s);
+        syncCost(c, s);
         recovery(c, s);
     }
 
@@ -132,6 +133,49 @@ final class DurableBench implements Benchmark {
         s.row(String.format(Locale.ROOT, "durable 2. a %,d-point mesh updated %,d times at 500/s with base, on disk (async); p99, median of 2 series", points,
                 updates), ms(f) + (errors > 0 ? ", " + errors + " ERRORS" : ""), "the same with --session memory, interleaved: " + ms(mm),
                 ratio(r) + "×", "≤ 1.2×: " + s.verdict(r <= 1.2 && errors == 0));
+    }
+
+    /** What durability=sync costs a writer: small puts one at a time, each waiting for its reply. */
+    private static void syncCost(Context c, Report.Section s) throws Exception {
+        int n = c.quick ? 100 : 500;
+        byte[] small = new byte[1024];
+        double[] sync = new double[n];
+        double[] async = new double[n];
+        double[] memory = new double[n];
+        try (Host hs = c.host("durable-sync", o -> o.durability("sync"));
+                Host ha = c.host("durable-async");
+                Host hm = c.host("durable-sync-memory", o -> o.session("memory"));
+                MeshportClient cs = MeshportClient.connect(ClientOptions.of("127.0.0.1", hs.port()).withClientName("bench sync"));
+                MeshportClient ca = MeshportClient.connect(ClientOptions.of("127.0.0.1", ha.port()).withClientName("bench async"));
+                MeshportClient cm = MeshportClient.connect(ClientOptions.of("127.0.0.1", hm.port()).withClientName("bench memory"))) {
+            for (int i = 0; i < 20; i++) { // warm-up
+                cs.putBytes("small", small);
+                ca.putBytes("small", small);
+                cm.putBytes("small", small);
+            }
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                cs.putBytes("small/" + i, small);
+                long t1 = System.nanoTime();
+                ca.putBytes("small/" + i, small);
+                long t2 = System.nanoTime();
+                cm.putBytes("small/" + i, small);
+                long t3 = System.nanoTime();
+                sync[i] = Stats.millis(t1 - t0);
+                async[i] = Stats.millis(t2 - t1);
+                memory[i] = Stats.millis(t3 - t2);
+            }
+        }
+        s.put("syncP50Ms", Stats.percentile(sync, 50));
+        s.put("syncP99Ms", Stats.percentile(sync, 99));
+        s.put("asyncP50Ms", Stats.percentile(async, 50));
+        s.put("memoryP50Ms", Stats.percentile(memory, 50));
+        c.say("  1 KB puts one at a time: durability=sync p50 %s (p99 %s), async p50 %s, memory p50 %s", ms(s.number("syncP50Ms")),
+                ms(s.number("syncP99Ms")), ms(s.number("asyncP50Ms")), ms(s.number("memoryP50Ms")));
+        s.row(String.format(Locale.ROOT, "durable 4. %d puts of 1 KB one at a time with durability=sync, until each reply; p50 / p99", n),
+                ms(s.number("syncP50Ms")) + " / " + ms(s.number("syncP99Ms")),
+                "async: p50 " + ms(s.number("asyncP50Ms")) + "; --session memory: p50 " + ms(s.number("memoryP50Ms")),
+                ratio(s.number("syncP50Ms") / s.number("memoryP50Ms")) + "× of memory's p50", "the cost of sync, measured");
     }
 
     private static void recovery(Context c, Report.Section s) throws Exception {

@@ -83,6 +83,25 @@ final class SessionFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the file again after a write failed: the store closes itself on a failed write, and what it
+     * had committed before is what the file holds. A value whose writing the failure interrupted leaves
+     * its blocks, which are removed.
+     *
+     * @return the file, open again
+     * @throws IOException when it cannot be opened yet
+     */
+    SessionFile reopen() throws IOException {
+        closeNow();
+        SessionFile again = open(file.getParent());
+        again.ceiling = again.meta.get("ceiling") instanceof Long c ? c : 0;
+        if (again.meta.get("writing") instanceof Long v) {
+            again.removeBlocks(v);
+            again.meta.remove("writing");
+        }
+        return again;
+    }
+
     /** @return the file */
     Path path() {
         return file;
@@ -337,7 +356,11 @@ final class SessionFile implements AutoCloseable {
 
     /** Closes the file without committing (when its device fails). */
     void closeNow() {
-        store.closeImmediately();
+        try {
+            store.closeImmediately();
+        } catch (RuntimeException alreadyClosed) {
+            // a store that failed may have closed itself
+        }
     }
 
     private static long blockKey(long version, int index) {

@@ -1,5 +1,6 @@
 package io.meshport.session.impl;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,10 @@ final class WriteBehind {
     /** How long the writer waits idle before it compacts the file. */
     private static final long COMPACT_AFTER_IDLE_MILLIS = 5_000;
 
-    private final SessionFile file;
+    /** The file; opened again after a failure (the writer thread's, or under {@link #lock}). */
+    private SessionFile file;
+    /** Set when a write failed: the store closed itself, and the next attempt opens the file again. */
+    private boolean broken;
     private final boolean force;
     private final Consumer<String> warn;
     private final Consumer<String> info;
@@ -92,9 +96,13 @@ final class WriteBehind {
     boolean raiseCeiling(long version) {
         synchronized (lock) {
             try {
+                if (broken) {
+                    file = file.reopen();
+                    broken = false;
+                }
                 file.raiseCeiling(version);
                 return true;
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 fail(e);
                 return false;
             }
@@ -227,6 +235,12 @@ final class WriteBehind {
                 writing = true;
             }
             try {
+                synchronized (lock) {
+                    if (broken) {
+                        file = file.reopen();
+                        broken = false;
+                    }
+                }
                 write(batch, top);
                 synchronized (lock) {
                     writing = false;
@@ -285,8 +299,9 @@ final class WriteBehind {
         }
     }
 
-    /** Reports a failure once (lock held). */
+    /** Reports a failure once (lock held); the next attempt opens the file again. */
     private void fail(Exception e) {
+        broken = true;
         String why = e.getMessage() == null ? e.toString() : e.getMessage();
         if (e.getCause() != null && e.getCause().getMessage() != null && !why.contains(e.getCause().getMessage())) {
             why += " (" + e.getCause().getMessage() + ")";
