@@ -69,6 +69,24 @@ public @interface ListenerConfiguration {
     /** @return seconds a frame may wait for room before it is answered OVERLOADED */
     int roomWaitSeconds() default 10;
 
+    /**
+     * @return the largest upload (a payload sent in pieces), in bytes; at most 2,147,483,639 (Java's array limit)
+     * @since 1.3
+     */
+    long maxUploadBytes() default 2_147_483_639L;
+
+    /**
+     * @return uploads open at once; beyond it {@code begin} gets OVERLOADED
+     * @since 1.3
+     */
+    int maxOpenUploads() default 64;
+
+    /**
+     * @return seconds an upload may go untouched before it is dropped with its memory
+     * @since 1.3
+     */
+    int uploadIdleSeconds() default 600;
+
     /** @return threads that decode and apply requests; 0 for twice the number of processors, at least 4 */
     int workerThreads() default 0;
 

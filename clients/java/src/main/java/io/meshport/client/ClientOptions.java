@@ -17,9 +17,11 @@ public final class ClientOptions {
     private final Duration requestTimeout;
     private final ClientTls tls;
     private final Duration reconnectTimeout;
+    private final long uploadThreshold;
+    private final UploadProgress uploadProgress;
 
     private ClientOptions(String host, int port, String token, String clientName, Duration connectTimeout,
-            Duration requestTimeout, ClientTls tls, Duration reconnectTimeout) {
+            Duration requestTimeout, ClientTls tls, Duration reconnectTimeout, long uploadThreshold, UploadProgress uploadProgress) {
         this.host = Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1..65535");
@@ -31,6 +33,8 @@ public final class ClientOptions {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.tls = tls;
         this.reconnectTimeout = Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
+        this.uploadThreshold = uploadThreshold;
+        this.uploadProgress = uploadProgress;
         if (reconnectTimeout.isNegative()) {
             throw new IllegalArgumentException("the reconnect timeout must not be negative, not " + reconnectTimeout);
         }
@@ -43,7 +47,7 @@ public final class ClientOptions {
      */
     public static ClientOptions of(String host, int port) {
         return new ClientOptions(host, port, null, "meshport-java", Duration.ofSeconds(10), Duration.ofSeconds(60), null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), 0, null);
     }
 
     /** @return options for {@code 127.0.0.1} on the default port */
@@ -53,22 +57,22 @@ public final class ClientOptions {
 
     /** @param t the token, or null @return changed options */
     public ClientOptions withToken(String t) {
-        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout, tls, reconnectTimeout);
+        return new ClientOptions(host, port, t, clientName, connectTimeout, requestTimeout, tls, reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /** @param name how the client names itself to the host @return changed options */
     public ClientOptions withClientName(String name) {
-        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout, tls, reconnectTimeout);
+        return new ClientOptions(host, port, token, name, connectTimeout, requestTimeout, tls, reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /** @param d how long to wait for the connection @return changed options */
     public ClientOptions withConnectTimeout(Duration d) {
-        return new ClientOptions(host, port, token, clientName, d, requestTimeout, tls, reconnectTimeout);
+        return new ClientOptions(host, port, token, clientName, d, requestTimeout, tls, reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /** @param d how long a blocking call waits for its reply @return changed options */
     public ClientOptions withRequestTimeout(Duration d) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, d, tls, reconnectTimeout);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, d, tls, reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /**
@@ -78,7 +82,7 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withTls() {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.system(), reconnectTimeout);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.system(), reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /**
@@ -90,7 +94,7 @@ public final class ClientOptions {
      * @throws IllegalArgumentException when the file holds no readable certificate
      */
     public ClientOptions withTrustedCertificates(java.nio.file.Path pemFile) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.trusting(pemFile), reconnectTimeout);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.trusting(pemFile), reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /**
@@ -101,7 +105,7 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withPinnedCertificate(String sha256) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.pinned(sha256), reconnectTimeout);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.pinned(sha256), reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /**
@@ -111,7 +115,7 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withTls(javax.net.ssl.SSLContext context) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.of(context), reconnectTimeout);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, ClientTls.of(context), reconnectTimeout, uploadThreshold, uploadProgress);
     }
 
     /**
@@ -125,7 +129,40 @@ public final class ClientOptions {
      * @return changed options
      */
     public ClientOptions withReconnect(Duration timeout) {
-        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, tls, timeout);
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, tls, timeout, uploadThreshold, uploadProgress);
+    }
+
+    /**
+     * Sends a payload larger than {@code bytes} as an upload (docs/protocol.md section 10): in pieces, resumed
+     * after a reconnect from what the host holds, with progress reported. Payloads larger than one frame
+     * are always uploaded (when the host supports it).
+     *
+     * @param bytes the payload size above which puts are uploaded; 0 for "above one frame" (the default)
+     * @return changed options
+     */
+    public ClientOptions withUploadThreshold(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("the upload threshold must not be negative, not " + bytes);
+        }
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, tls, reconnectTimeout, bytes, uploadProgress);
+    }
+
+    /** @return the payload size above which puts are uploaded; 0: above one frame */
+    public long uploadThreshold() {
+        return uploadThreshold;
+    }
+
+    /**
+     * @param progress told how far each upload got, after each piece the host acknowledged; null for none
+     * @return changed options
+     */
+    public ClientOptions withUploadProgress(UploadProgress progress) {
+        return new ClientOptions(host, port, token, clientName, connectTimeout, requestTimeout, tls, reconnectTimeout, uploadThreshold, progress);
+    }
+
+    /** @return what is told how far uploads got, or null */
+    public UploadProgress uploadProgress() {
+        return uploadProgress;
     }
 
     /** @return how long the client tries to reconnect, zero when it does not */

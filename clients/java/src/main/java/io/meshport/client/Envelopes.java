@@ -45,6 +45,28 @@ final class Envelopes {
         return w.text("body");
     }
 
+    /** @param ifVersion the version the key must be at, or -1 for any */
+    static CborWriter begin(long id, String key, String codec, long size, long ifVersion) {
+        CborWriter w = new CborWriter(96 + key.length());
+        w.mapHeader(ifVersion >= 0 ? 6 : 5).text("op").text("begin").text("id").uint(id).text("key").text(key)
+                .text("size").uint(size).text("codec").text(codec);
+        if (ifVersion >= 0) {
+            w.text("ifVersion").uint(ifVersion);
+        }
+        return w;
+    }
+
+    /** The piece follows, as the frame's tail: a byte string header and the bytes. */
+    static CborWriter append(long id, String upload, long offset, int length) {
+        return new CborWriter(96).mapHeader(5).text("op").text("append").text("id").uint(id).text("upload").text(upload)
+                .text("offset").uint(offset).text("data").header(io.meshport.wire.Cbor.MAJOR_BYTES, length);
+    }
+
+    /** @param op commit, abort or upload */
+    static CborWriter upload(long id, String op, String upload) {
+        return new CborWriter(80).mapHeader(3).text("op").text(op).text("id").uint(id).text("upload").text(upload);
+    }
+
     /** @param codec the codec, or null for the one the value was put with */
     static CborWriter get(long id, String key, String codec) {
         CborWriter w = new CborWriter(64 + key.length());

@@ -11,7 +11,8 @@ import java.util.List;
  * @param codecs the installed codec ids
  * @param services the exported services
  * @param maxFrameBytes the largest frame the host accepts
+ * @param uploads whether the host takes uploads (payloads larger than a frame, sent in pieces)
  */
 public record HostInfo(String server, int protocol, String session, List<String> codecs, List<String> services,
-        long maxFrameBytes) {
+        long maxFrameBytes, boolean uploads) {
 }

@@ -146,7 +146,8 @@ public final class MeshportClient implements AutoCloseable {
         // The arrays are converted while they are written: no 36 MB buffer for a 1,000,000-point mesh
         // first, and the first bytes leave at once. A built mesh never changes, so a resend after a
         // reconnect converts them again from the same arrays.
-        return putParts(key, "mesh", MeshCborWriter.encodeLazily(mesh), ifVersion, null);
+        List<Object> parts = MeshCborWriter.encodeLazily(mesh);
+        return putParts(key, "mesh", parts, parts, ifVersion, null);
     }
 
     /**
@@ -173,7 +174,7 @@ public final class MeshportClient implements AutoCloseable {
         // update of the same size gave back, so that streaming does not allocate a new one each time.
         List<ByteBuffer> parts = MeshCborWriter.encodePositionsUpdate(base, FloatBuffer.wrap(positions),
                 spareArrays.take(4 * positions.length));
-        return putParts(key, "mesh", parts, -1, parts.get(parts.size() - 1).array());
+        return putParts(key, "mesh", parts, parts, -1, parts.get(parts.size() - 1).array());
     }
 
     /**
@@ -185,7 +186,8 @@ public final class MeshportClient implements AutoCloseable {
      * @return the result
      */
     public PutResult putCbor(String key, Object value) {
-        return await(putParts(key, "cbor", List.of(new CborWriter().value(value).toByteBuffer()), -1, null));
+        List<ByteBuffer> item = List.of(new CborWriter().value(value).toByteBuffer());
+        return await(putParts(key, "cbor", item, item, -1, null));
     }
 
     /**
@@ -211,11 +213,22 @@ public final class MeshportClient implements AutoCloseable {
      */
     public PutResult put(String key, String codec, byte[] payload, long ifVersion) {
         CborWriter h = new CborWriter(16).header(Cbor.MAJOR_BYTES, payload.length);
-        return await(putParts(key, codec, List.of(h.toByteBuffer(), ByteBuffer.wrap(payload)), ifVersion, null));
+        return await(putParts(key, codec, List.of(h.toByteBuffer(), ByteBuffer.wrap(payload)), List.of(ByteBuffer.wrap(payload)),
+                ifVersion, null));
     }
 
-    /** @param reusable an array of the body that an update may fill again once this is answered, or null */
-    private CompletableFuture<PutResult> putParts(String key, String codec, List<?> body, long ifVersion, byte[] reusable) {
+    /**
+     * @param body the put's body parts
+     * @param payload what the codec gets of them (the body, or a byte string body's content): an upload's bytes
+     * @param reusable an array of the body that an update may fill again once this is answered, or null
+     */
+    private CompletableFuture<PutResult> putParts(String key, String codec, List<?> body, List<?> payload, long ifVersion,
+            byte[] reusable) {
+        PayloadParts parts = new PayloadParts(payload);
+        long frameBytes = parts.length() + 256 + key.length(); // the envelope is a few dozen bytes
+        if (Uploader.wanted(connection.hostInfo(), options, parts.length(), frameBytes)) {
+            return new Uploader(connection, options.uploadProgress()).upload(key, codec, parts, ifVersion);
+        }
         long id = connection.nextId();
         CborWriter envelope = Envelopes.put(id, key, codec, connection.token(id), ifVersion);
         return connection.send(id, "put", envelope, body, Replies::putResult, reusable);

@@ -62,7 +62,8 @@ final class Replies {
     static HostInfo hostInfo(byte[] f, int s, int e) throws CborFormatException {
         Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
         return new HostInfo((String) r.get("server"), ((Number) r.get("protocol")).intValue(), (String) r.get("session"),
-                strings(r.get("codecs")), strings(r.get("services")), ((Number) r.get("maxFrameBytes")).longValue());
+                strings(r.get("codecs")), strings(r.get("services")), ((Number) r.get("maxFrameBytes")).longValue(),
+                Boolean.TRUE.equals(r.get("uploads")));
     }
 
     static Long time(byte[] f, int s, int e) throws CborFormatException {
@@ -77,6 +78,15 @@ final class Replies {
         Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
         return new PutResult((String) r.get("key"), ((Number) r.get("version")).longValue(), (String) r.get("kind"),
                 stringKeys(r.get("summary")));
+    }
+
+    static String uploadId(byte[] f, int s, int e) throws CborFormatException {
+        Map<?, ?> r = (Map<?, ?>) CborValues.decode(f, s, e);
+        return r.get("upload") + "/" + ((Number) r.get("chunkBytes")).longValue();
+    }
+
+    static Long received(byte[] f, int s, int e) throws CborFormatException {
+        return ((Number) ((Map<?, ?>) CborValues.decode(f, s, e)).get("received")).longValue();
     }
 
     static MeshEntry meshEntry(byte[] f, int s, int e) throws CborFormatException {

@@ -69,6 +69,29 @@ public final class WireArray {
         }
     }
 
+    /**
+     * Copies a range of the little-endian bytes (a piece of an upload), converting only the values it covers.
+     *
+     * @param byteOffset where the range starts in {@link #byteLength()} bytes
+     * @param dst where to
+     * @param off where in {@code dst}
+     * @param len how many bytes
+     */
+    public void read(long byteOffset, byte[] dst, int off, int len) {
+        if (byteOffset < 0 || len < 0 || byteOffset + len > byteLength()) {
+            throw new IndexOutOfBoundsException("bytes " + byteOffset + "+" + len + " of " + byteLength());
+        }
+        int first = (int) (byteOffset / 4);
+        int last = (int) ((byteOffset + len + 3) / 4);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * (last - first)).order(ByteOrder.LITTLE_ENDIAN);
+        if (source instanceof FloatBuffer) {
+            bytes.asFloatBuffer().put(((FloatBuffer) source).slice(first, last - first));
+        } else {
+            bytes.asIntBuffer().put(((IntBuffer) source).slice(first, last - first));
+        }
+        System.arraycopy(bytes.array(), (int) (byteOffset - 4L * first), dst, off, len);
+    }
+
     /** @return the bytes as one little-endian buffer (for callers that need them all at once) */
     public ByteBuffer toByteBuffer() {
         return toByteBuffer(null);

@@ -67,7 +67,7 @@ public final class ClassWarmer implements BundleActivator, Runnable {
         "io.meshport.wire.CborMessage",
         "io.meshport.wire.Cbor",
         "io.meshport.listener.impl.RequestHandler$Request",
-        "io.meshport.listener.impl.RequestHandler$Context",
+        "io.meshport.listener.impl.PutContext",
         "io.meshport.listener.impl.Replies",
         "io.meshport.wire.CborWriter",
         "io.meshport.wire.Frames",

@@ -149,6 +149,9 @@ public final class ListenerComponent implements ListenerStatus {
             srv.borrowSocketsFrom(sockets);
         }
         Object servedBefore = handOver == null ? null : handOver.take(AcceptGate.SERVED).orElse(null);
+        if (handOver != null) {
+            srv.uploads.adopt(handOver.take(Uploads.HAND_OVER).orElse(null));
+        }
         AcceptGate g = new AcceptGate(limits, servedBefore, codecs, exports, log, new Runnable() { // not a lambda: see DaemonThreads
             @Override
             public void run() {
@@ -313,6 +316,12 @@ public final class ListenerComponent implements ListenerStatus {
         }
         String bye = hostStopping ? "the host is shutting down" : "the listener is restarting; reconnect";
         int byes = srv.stop(bye, 5000);
+        // After the requests received were answered: an upload in progress goes on with the next listener.
+        if (handOver != null && !hostStopping) {
+            handOver.deposit(Uploads.HAND_OVER, srv.uploads.handOver());
+        } else {
+            srv.uploads.clear();
+        }
         InetSocketAddress a = srv.address();
         boolean moving = reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_MODIFIED
                 || reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED;

@@ -80,6 +80,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Seconds a frame may wait for room before it is answered OVERLOADED")
     int roomWaitSeconds() default 10;
 
+    /** @return the largest upload, in bytes */
+    @AttributeDefinition(description = "The largest upload (a payload sent in pieces), in bytes; at most 2147483639 (Java's array limit)")
+    long maxUploadBytes() default 2_147_483_639L;
+
+    /** @return uploads open at once */
+    @AttributeDefinition(description = "Uploads open at once; beyond it begin gets OVERLOADED")
+    int maxOpenUploads() default 64;
+
+    /** @return seconds an upload may go untouched before it is dropped */
+    @AttributeDefinition(description = "Seconds an upload may go untouched before it is dropped with its memory")
+    int uploadIdleSeconds() default 600;
+
     /** @return threads that decode and apply requests; 0 for twice the number of processors, at least 4 */
     @AttributeDefinition(description = "Threads that decode and apply requests; 0 = twice the processors, at least 4")
     int workerThreads() default 0;

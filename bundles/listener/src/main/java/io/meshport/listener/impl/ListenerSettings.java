@@ -43,6 +43,10 @@ final class ListenerSettings {
     static final long DEFAULT_MAX_FRAME_BYTES_BEFORE_HELLO = 64 * 1024;
     static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
     static final int DEFAULT_ROOM_WAIT_S = 10;
+    /** Java's array limit: an upload is held in one array. */
+    static final long MAX_UPLOAD_BYTES = Integer.MAX_VALUE - 8;
+    static final int DEFAULT_MAX_OPEN_UPLOADS = 64;
+    static final int DEFAULT_UPLOAD_IDLE_S = 600;
     /** The built-in codecs (bundle io.meshport.codecs): a host without them cannot take a mesh. */
     static final List<String> DEFAULT_REQUIRED_CODECS = List.of("mesh", "cbor", "bytes");
     static final int DEFAULT_REQUIRED_TIMEOUT_S = 30;
@@ -65,6 +69,9 @@ final class ListenerSettings {
     final long maxFrameBytesBeforeHello;
     /** How long a frame may wait for room before it is refused ({@code OVERLOADED}). */
     final long roomWaitMs;
+    final long maxUploadBytes;
+    final int maxOpenUploads;
+    final long uploadIdleMs;
     final long idleTimeoutMs;
     final long frameTimeoutMs;
     final long authTimeoutMs;
@@ -95,6 +102,9 @@ final class ListenerSettings {
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.maxFrameBytesBeforeHello = b.maxFrameBytesBeforeHello;
         this.roomWaitMs = b.roomWaitMs;
+        this.maxUploadBytes = b.maxUploadBytes;
+        this.maxOpenUploads = b.maxOpenUploads;
+        this.uploadIdleMs = b.uploadIdleMs;
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.frameTimeoutMs = b.frameTimeoutMs;
         this.authTimeoutMs = b.authTimeoutMs;
@@ -143,6 +153,9 @@ final class ListenerSettings {
         b.maxConnectionsPerAddress = (int) s.number("maxConnectionsPerAddress", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 1_000_000);
         b.maxFrameBytesBeforeHello = s.number("maxFrameBytesBeforeHello", DEFAULT_MAX_FRAME_BYTES_BEFORE_HELLO, 256, Integer.MAX_VALUE - 16);
         b.roomWaitMs = 1000 * s.number("roomWaitSeconds", DEFAULT_ROOM_WAIT_S, 1, 3600);
+        b.maxUploadBytes = s.number("maxUploadBytes", MAX_UPLOAD_BYTES, 1, MAX_UPLOAD_BYTES);
+        b.maxOpenUploads = (int) s.number("maxOpenUploads", DEFAULT_MAX_OPEN_UPLOADS, 1, 100_000);
+        b.uploadIdleMs = 1000 * s.number("uploadIdleSeconds", DEFAULT_UPLOAD_IDLE_S, 1, 86_400 * 7);
         b.idleTimeoutMs = 1000 * s.number("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_S, 1, 86_400 * 7);
         b.frameTimeoutMs = 1000 * s.number("frameTimeoutSeconds", DEFAULT_FRAME_TIMEOUT_S, 1, 86_400);
         b.authTimeoutMs = 1000 * s.number("authTimeoutSeconds", DEFAULT_AUTH_TIMEOUT_S, 1, 3600);
@@ -240,6 +253,9 @@ final class ListenerSettings {
         int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         long maxFrameBytesBeforeHello = DEFAULT_MAX_FRAME_BYTES_BEFORE_HELLO;
         long roomWaitMs = DEFAULT_ROOM_WAIT_S * 1000L;
+        long maxUploadBytes = MAX_UPLOAD_BYTES;
+        int maxOpenUploads = DEFAULT_MAX_OPEN_UPLOADS;
+        long uploadIdleMs = DEFAULT_UPLOAD_IDLE_S * 1000L;
         long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_S * 1000L;
         long frameTimeoutMs = DEFAULT_FRAME_TIMEOUT_S * 1000L;
         long authTimeoutMs = DEFAULT_AUTH_TIMEOUT_S * 1000L;

@@ -174,7 +174,7 @@ final class PreDecoder {
         }
         SessionStore store = server.store();
         Optional<SessionEntry> current = store.get(key);
-        RequestHandler.Context ctx = new RequestHandler.Context(key, current, store);
+        PutContext ctx = new PutContext(key, current, store);
         SessionValue value = codec.decode(payload, ctx);
         return value == null ? null : new Decoded(codec, payload, value, ctx.required);
     }

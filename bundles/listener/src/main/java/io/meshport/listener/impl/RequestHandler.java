@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import io.meshport.codec.DecodeContext;
 import io.meshport.codec.Encoded;
 import io.meshport.codec.Payload;
 import io.meshport.codec.PayloadCodec;
@@ -37,17 +36,20 @@ final class RequestHandler {
     static final int MAX_PRINT_CHARS = 2000;
     /** Prints logged per second at most, by all clients. */
     static final int PRINTS_PER_SECOND = 100;
-    static final List<String> OPS = List.of("hello", "ping", "print", "put", "get", "delete", "list", "watch", "unwatch", "call");
+    static final List<String> OPS = List.of("hello", "ping", "print", "put", "get", "delete", "list", "watch", "unwatch", "call", "begin",
+            "append", "commit", "abort", "upload");
     private static final Object NO_REPLY = new Object();
 
     private final SocketServer server;
+    private final UploadOps uploads;
 
     RequestHandler(SocketServer server) {
         this.server = server;
+        this.uploads = new UploadOps(server, this);
     }
 
     /** The fields of a request, checked for shape. */
-    private static final class Request {
+    static final class Request {
         String op;
         String key;
         String codec;
@@ -63,6 +65,9 @@ final class RequestHandler {
         String service;
         String method;
         String requestToken;
+        String upload;
+        long size;
+        long offset;
     }
 
     /**
@@ -196,6 +201,13 @@ final class RequestHandler {
             case "unwatch":
                 r.watch = m.uint("watch", true, 0);
                 break;
+            case "begin":
+            case "append":
+            case "commit":
+            case "abort":
+            case "upload":
+                UploadOps.shape(r, m);
+                break;
             case "call":
                 r.service = m.text("service", true);
                 r.method = m.text("method", true);
@@ -266,6 +278,16 @@ final class RequestHandler {
             case "watch":
                 c.watch(id, r.prefix, store);
                 return NO_REPLY;
+            case "begin":
+                return uploads.begin(store, r);
+            case "append":
+                return uploads.append(r, m);
+            case "commit":
+                return uploads.commit(store, r);
+            case "abort":
+                return uploads.abort(r);
+            case "upload":
+                return uploads.describe(r);
             case "unwatch":
                 if (!c.unwatch(r.watch)) {
                     throw new MeshportException(ErrorCode.NOT_FOUND, "this connection has no watch " + Long.toUnsignedString(r.watch));
@@ -291,11 +313,12 @@ final class RequestHandler {
         res.put("codecs", server.codecs.ids());
         res.put("services", server.exports.names());
         res.put("maxFrameBytes", server.limits.maxFrameBytes);
+        res.put("uploads", true);
         return res;
     }
 
     /** @return the reply a write with a request token got the first time (a resent request is answered, not applied) */
-    private static Map<String, Object> receipt(SessionWrite w) {
+    static Map<String, Object> receipt(SessionWrite w) {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("key", w.key());
         res.put("version", w.version());
@@ -323,7 +346,7 @@ final class RequestHandler {
             }
         }
         Payload payload = payload(m.buffer(), r.bodyStart, r.bodyEnd);
-        Context ctx = new Context(r.key, current, store);
+        PutContext ctx = new PutContext(r.key, current, store);
         SessionValue value = null;
         ArrivingFrame arriving = c.arrivingFor(m.buffer());
         if (arriving != null) {
@@ -335,6 +358,18 @@ final class RequestHandler {
                 server.preDecoder.used.incrementAndGet();
             }
         }
+        return decodeAndStore(store, r.key, codecId, codec, payload, r.ifVersion, r.requestToken, current, ctx, value);
+    }
+
+    /**
+     * Decodes a payload (unless it was decoded already) and stores the value: a put's second half, and an
+     * upload's commit.
+     *
+     * @return what {@code put} answers
+     */
+    Map<String, Object> decodeAndStore(SessionStore store, String key, String codecId, PayloadCodec codec, Payload payload,
+            long ifVersionAsked, String requestToken, Optional<SessionEntry> current, PutContext ctx, SessionValue decoded) {
+        SessionValue value = decoded;
         try {
             if (value == null) {
                 value = codec.decode(payload, ctx);
@@ -342,14 +377,14 @@ final class RequestHandler {
         } catch (MeshportException | OutOfMemoryError e) {
             throw e;
         } catch (RuntimeException e) {
-            server.log.warn("codec '" + codecId + "' failed on a payload for '" + r.key + "'", e);
+            server.log.warn("codec '" + codecId + "' failed on a payload for '" + key + "'", e);
             throw new MeshportException(ErrorCode.DECODE_FAILED, "codec '" + codecId + "' could not decode the body: "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
         if (value == null) {
             throw new MeshportException(ErrorCode.DECODE_FAILED, "codec '" + codecId + "' decoded nothing");
         }
-        long ifVersion = r.ifVersion;
+        long ifVersion = ifVersionAsked;
         if (ctx.required != SessionStore.ANY_VERSION) {
             if (ifVersion != SessionStore.ANY_VERSION && ifVersion != ctx.required) {
                 throw MeshportException.conflict("ifVersion " + ifVersion + " and base " + ctx.required + " disagree",
@@ -359,7 +394,7 @@ final class RequestHandler {
         }
         SessionEntry e;
         try {
-            e = store.put(r.key, codecId, payload.length(), value, ifVersion, r.requestToken);
+            e = store.put(key, codecId, payload.length(), value, ifVersion, requestToken);
         } catch (AlreadyAppliedException again) {
             return receipt(again.write()); // the same request raced in on another connection
         }
@@ -413,7 +448,7 @@ final class RequestHandler {
         return NO_REPLY;
     }
 
-    private PayloadCodec codec(String codecId) {
+    PayloadCodec codec(String codecId) {
         PayloadCodec codec = server.codecs.await(codecId);
         if (codec == null) {
             throw new MeshportException(ErrorCode.NO_CODEC, "no codec " + Quoted.quote(codecId) + "; installed: "
@@ -422,7 +457,7 @@ final class RequestHandler {
         return codec;
     }
 
-    private static void checkKey(String key) {
+    static void checkKey(String key) {
         String problem = Protocol.keyProblem(key);
         if (problem != null) {
             throw new MeshportException(ErrorCode.BAD_KEY, problem);
@@ -430,7 +465,7 @@ final class RequestHandler {
     }
 
     /** The payload of a body: a byte string's content, or the encoded item itself. */
-    private static Payload payload(byte[] frame, int start, int end) {
+    static Payload payload(byte[] frame, int start, int end) {
         try {
             if (Cbor.major(frame, start) == Cbor.MAJOR_BYTES) {
                 if (Cbor.isIndefinite(frame, start)) {
@@ -443,40 +478,6 @@ final class RequestHandler {
             throw new MeshportException(ErrorCode.BAD_FRAME, "malformed body: " + e.getMessage()); // parse() checked it
         }
         return new Payload(frame, start, end - start, false);
-    }
-
-    /** What a codec learns about the put it decodes for. */
-    static final class Context implements DecodeContext {
-        private final String key;
-        private final Optional<SessionEntry> current;
-        private final SessionStore store;
-        long required = SessionStore.ANY_VERSION;
-
-        Context(String key, Optional<SessionEntry> current, SessionStore store) {
-            this.key = key;
-            this.current = current;
-            this.store = store;
-        }
-
-        @Override
-        public String key() {
-            return key;
-        }
-
-        @Override
-        public Optional<SessionEntry> current() {
-            return current;
-        }
-
-        @Override
-        public long availableBytes() {
-            return Math.max(0, store.memory().limitBytes() - store.memory().usedBytes());
-        }
-
-        @Override
-        public void requireVersion(long version) {
-            required = version;
-        }
     }
 
     /**

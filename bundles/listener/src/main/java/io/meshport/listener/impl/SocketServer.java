@@ -48,6 +48,8 @@ final class SocketServer {
     final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private final Acceptor acceptor = new Acceptor(this);
     final LogLimiter logLimit;
+    /** Uploads open in the host (docs/protocol.md section 10); handed from one listener to the next. */
+    final Uploads uploads;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Connection> budgetWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -77,6 +79,7 @@ final class SocketServer {
         this.calls = new CallDispatcher(this, limits.maxConcurrentCalls);
         this.preDecoder = new PreDecoder(this);
         this.logLimit = new LogLimiter(log);
+        this.uploads = new Uploads(log);
         this.budget = new InFlightBudget(limits.effectiveInFlightBytes());
         this.room = new FrameRoom(budget, new Supplier<MemoryAccount>() { // not a lambda: see DaemonThreads
             @Override
@@ -333,6 +336,7 @@ final class SocketServer {
                 c.checkTimeouts(now);
             }
             acceptor.expire(now);
+            uploads.expire(now, limits.uploadIdleMs);
             frames.trim();
             logLimit.flush();
             return now;

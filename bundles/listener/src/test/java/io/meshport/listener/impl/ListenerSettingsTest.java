@@ -40,6 +40,9 @@ class ListenerSettingsTest {
         used.put("maxQueuedEvents", none.maxQueuedEvents);
         used.put("maxInFlightBytes", none.maxInFlightBytes);
         used.put("roomWaitSeconds", (int) (none.roomWaitMs / 1000));
+        used.put("maxUploadBytes", none.maxUploadBytes);
+        used.put("maxOpenUploads", none.maxOpenUploads);
+        used.put("uploadIdleSeconds", (int) (none.uploadIdleMs / 1000));
         used.put("workerThreads", none.workerThreads);
         used.put("maxConcurrentCalls", none.maxConcurrentCalls);
         used.put("requiredCodecs", none.requiredCodecs);
