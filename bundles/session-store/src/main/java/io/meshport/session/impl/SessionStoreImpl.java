@@ -2,7 +2,6 @@ package io.meshport.session.impl;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
@@ -47,34 +44,10 @@ import io.meshport.swap.HandOver;
  * notification of listeners happen together, so listeners see changes in version order.
  */
 @Component(service = SessionStore.class, immediate = true, configurationPid = SessionStoreImpl.PID)
-@Designate(ocd = SessionStoreImpl.Config.class)
+@Designate(ocd = StoreConfig.class)
 public final class SessionStoreImpl implements SessionStore {
     /** Configuration PID of the session store. */
     public static final String PID = "io.meshport.session";
-
-    /** Configuration of the session store. */
-    @ObjectClassDefinition(name = "Meshport session store")
-    public @interface Config {
-        /** @return the heap the stored values and the data in flight may hold together; 0 for 60 % of the maximum heap */
-        @AttributeDefinition(description = "Bytes of heap the stored values and the frames being received may hold together"
-                + " (the host's memory account); 0 = 60 % of the maximum heap")
-        long memoryBudgetBytes() default 0;
-
-        /** @return where the session is kept */
-        @AttributeDefinition(description = "Where the session is kept: 'file' (on disk, surviving restarts and crashes) or"
-                + " 'memory' (ends with the host); empty for the framework property meshport.session, else 'file'")
-        String session() default "";
-
-        /** @return when a write is acknowledged */
-        @AttributeDefinition(description = "'async': writes are acknowledged at once and reach the disk within about a"
-                + " second (newest version of each key first); 'sync': a write is acknowledged once it is on the device."
-                + " Empty for the framework property meshport.session.durability, else 'async'")
-        String durability() default "";
-
-        /** @return the folder of the session's file */
-        @AttributeDefinition(description = "Folder of the session's file; empty for the host's data folder (meshport.data)/session")
-        String directory() default "";
-    }
 
     /** How long a write waits for the disk with durability=sync. */
     static final long SYNC_WAIT_MILLIS = 30_000;
@@ -114,21 +87,15 @@ public final class SessionStoreImpl implements SessionStore {
      * @param log where starting reports
      */
     @Activate
-    public SessionStoreImpl(Config config, BundleContext context,
+    public SessionStoreImpl(StoreConfig config, BundleContext context,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL) HandOver handOver,
             @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log) {
         this(config.memoryBudgetBytes(), System::currentTimeMillis);
         this.context = context;
         this.startLog = log;
-        String where = setting(config.session(), context.getProperty("meshport.session"), "file");
-        String durability = setting(config.durability(), context.getProperty("meshport.session.durability"), "async");
-        if (!where.equals("file") && !where.equals("memory")) {
-            throw new IllegalArgumentException("session: '" + where + "' is neither 'file' nor 'memory'");
-        }
-        if (!durability.equals("async") && !durability.equals("sync")) {
-            throw new IllegalArgumentException("durability: '" + durability + "' is neither 'async' nor 'sync'");
-        }
-        Path durableDir = where.equals("file") ? durableFolder(config.directory(), context) : null;
+        StorePlace place = StorePlace.of(config, context);
+        Path durableDir = place.durableDir();
+        String durability = place.durability();
         File updateArea = context.getDataFile("update");
         keeper = new SessionKeeper(durableDir, updateArea == null ? null : updateArea.toPath(), durability.equals("sync"), handOver,
                 this.log);
@@ -202,26 +169,6 @@ public final class SessionStoreImpl implements SessionStore {
         } finally {
             writeLock.unlock();
         }
-    }
-
-    private static String setting(String configured, String property, String otherwise) {
-        String v = configured != null && !configured.isBlank() ? configured : property;
-        return v == null || v.isBlank() ? otherwise : v.trim();
-    }
-
-    private static Path durableFolder(String configured, BundleContext context) {
-        if (configured != null && !configured.isBlank()) {
-            return Paths.get(configured.trim());
-        }
-        String data = context.getProperty("meshport.data");
-        if (data != null) {
-            return Paths.get(data, "session");
-        }
-        File area = context.getDataFile("session");
-        if (area == null) {
-            throw new IllegalStateException("the session has no folder: set 'directory', or the framework property meshport.data");
-        }
-        return area.toPath();
     }
 
     /**
