@@ -116,6 +116,30 @@ final class SessionFile implements AutoCloseable {
      * @return what the file holds; a new session id when it held none
      */
     Loaded load(Consumer<String> problems) {
+        Opened o = openSession();
+        List<SessionEntry> entries = new ArrayList<>(o.keys().size());
+        long bytes = 0;
+        for (Read r : readAll(o.keys())) {
+            if (r.entry != null) {
+                entries.add(r.entry);
+                bytes += r.bytes;
+            } else {
+                problems.accept(r.problem);
+            }
+        }
+        return new Loaded(o.sessionId(), o.version(), entries, bytes);
+    }
+
+    /** What a file says of its session before its values are read. */
+    record Opened(String sessionId, long version, List<String> keys) {
+    }
+
+    /**
+     * Takes the file's session for this host without reading its values ({@link #read} reads each):
+     * its id (a new one when it has none), the version the counter goes on from, and its keys. The file
+     * is marked in use.
+     */
+    Opened openSession() {
         String sessionId = meta.get("sessionId") instanceof String ? (String) meta.get("sessionId") : null;
         boolean clean = Boolean.TRUE.equals(meta.get("clean"));
         long version = meta.get("version") instanceof Long ? (Long) meta.get("version") : 0;
@@ -124,34 +148,22 @@ final class SessionFile implements AutoCloseable {
             removeBlocks(v); // a value was being written when the host stopped: its entry never was
             meta.remove("writing");
         }
-        List<String> keys = new ArrayList<>(headers.keySet());
-        List<Read> reads = readAll(keys);
-        List<SessionEntry> entries = new ArrayList<>(keys.size());
-        long bytes = 0;
-        for (Read r : reads) {
-            if (r.entry != null) {
-                entries.add(r.entry);
-                bytes += r.bytes;
-                version = Math.max(version, r.entry.version());
-            } else {
-                problems.accept(r.problem);
-            }
-        }
         if (sessionId == null) {
             sessionId = UUID.randomUUID().toString();
             meta.put("sessionId", sessionId);
         }
-        // Writes acknowledged before a crash may have taken versions up to the ceiling without reaching the disk.
+        // Writes acknowledged before a crash may have taken versions up to the ceiling without reaching the disk;
+        // a clean file's counter is exact, and above every entry's version.
         long start = clean ? version : Math.max(version, ceiling);
         meta.put("version", start);
         meta.put("clean", Boolean.FALSE);
         ceiling = Math.max(ceiling, start);
         commit();
-        return new Loaded(sessionId, start, entries, bytes);
+        return new Opened(sessionId, start, new ArrayList<>(headers.keySet()));
     }
 
     /** One entry read, or why it could not be. */
-    private record Read(SessionEntry entry, long bytes, String problem) {
+    record Read(SessionEntry entry, long bytes, String problem) {
     }
 
     /** Reads the entries on as many threads as there are cores: reading and decoding take a core each. */
@@ -189,7 +201,8 @@ final class SessionFile implements AutoCloseable {
         }
     }
 
-    private Read read(String key) {
+    /** Reads one entry; thread safe with other reads. */
+    Read read(String key) {
         StoredEntry.Header h = null;
         try {
             h = StoredEntry.decode(headers.get(key));

@@ -34,6 +34,7 @@ final class SessionKeeper {
     private final HandOver handOver;
     private final StoreLog log;
     private WriteBehind journal;
+    private SessionLoader loader;
 
     /**
      * @param durableDir the folder of a durable session's file, or null for a session in memory
@@ -56,11 +57,19 @@ final class SessionKeeper {
         return journal;
     }
 
+    /** @return what reads the durable file's values while the host runs, or null when nothing is left to read */
+    SessionLoader loader() {
+        return loader;
+    }
+
     /**
      * Finds the session this store starts with: the one handed over by the store this one replaces, else
-     * the durable file's, else the one the replaced store left in the data area; else a new one.
+     * the durable file's (whose values a {@link #loader()} then reads, into {@code loaded}), else the
+     * one the replaced store left in the data area; else a new one.
+     *
+     * @param loaded takes the entries the loader reads
      */
-    State start() {
+    State start(java.util.function.Consumer<SessionEntry> loaded) {
         State handed = handedOver();
         SessionFile file = durableDir == null ? null : openDurable();
         if (file == null) {
@@ -70,7 +79,15 @@ final class SessionKeeper {
         if (handed != null) {
             state = handed;
         } else {
-            state = load(file);
+            SessionFile.Opened o = file.openSession();
+            state = new State(o.sessionId(), o.version(), 0, new ConcurrentSkipListMap<>(), Map.of());
+            if (o.keys().isEmpty() && o.version() == 0) {
+                log.info("new session " + o.sessionId() + ", kept in " + file.path());
+            } else {
+                log.info("session " + o.sessionId() + " at version " + o.version() + ": reading its " + o.keys().size()
+                        + " keys from " + file.path() + " while the host serves (a request for a key not read yet reads it first)");
+                loader = new SessionLoader(file, o, loaded, log);
+            }
         }
         journal = new WriteBehind(file, state.version(), force, log::warn, log::info);
         if (handed != null) {

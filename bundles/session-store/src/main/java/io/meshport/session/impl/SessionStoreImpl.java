@@ -71,6 +71,8 @@ public final class SessionStoreImpl implements SessionStore {
     /** Brings writes to the session's file; null for a session in memory. */
     private WriteBehind journal;
     private boolean syncWrites;
+    /** Reads the durable file's values while the host serves; null once every key is read (or when there is none). */
+    private volatile SessionLoader loader;
     private Logger startLog;
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -99,11 +101,12 @@ public final class SessionStoreImpl implements SessionStore {
         File updateArea = context.getDataFile("update");
         keeper = new SessionKeeper(durableDir, updateArea == null ? null : updateArea.toPath(), durability.equals("sync"), handOver,
                 this.log);
-        SessionKeeper.State s = keeper.start();
+        SessionKeeper.State s = keeper.start(this::loaded);
         sessionId = s.sessionId();
         version = s.version();
         used = s.used();
         entries = s.entries();
+        startLoading();
         if (!s.writes().isEmpty() && !writes.adopt(s.writes())) {
             this.log.warn("the request tokens handed over are not ones this store can read; they are forgotten");
         }
@@ -126,13 +129,55 @@ public final class SessionStoreImpl implements SessionStore {
     SessionStoreImpl(long budgetBytes, LongSupplier clock, Path durableDir, boolean sync, java.util.function.Consumer<String> lines) {
         this(budgetBytes, clock);
         keeper = new SessionKeeper(durableDir, null, sync, null, new StoreLog(lines));
-        SessionKeeper.State s = keeper.start();
+        SessionKeeper.State s = keeper.start(this::loaded);
         sessionId = s.sessionId();
         version = s.version();
         used = s.used();
         entries = s.entries();
+        startLoading();
         journal = keeper.journal();
         syncWrites = journal != null && sync;
+    }
+
+    private void startLoading() {
+        SessionLoader l = keeper.loader();
+        if (l != null) {
+            loader = l;
+            l.start();
+        }
+    }
+
+    /** Takes an entry the loader read (nothing is written meanwhile: writes wait for the loader). */
+    private void loaded(SessionEntry e) {
+        writeLock.lock();
+        try {
+            if (entries.putIfAbsent(e.key(), e) == null) {
+                used += e.value().retainedBytes();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Returns once the key's stored value is read, when the session is still being read from its file. */
+    private void loadedFirst(String key) {
+        SessionLoader l = loader;
+        if (l != null) {
+            if (l.isDone()) {
+                loader = null;
+            } else {
+                l.ensure(key);
+            }
+        }
+    }
+
+    /** Returns once the whole session is read from its file (writes and lists wait for it). */
+    private void loadedAll() {
+        SessionLoader l = loader;
+        if (l != null) {
+            l.awaitAll();
+            loader = null;
+        }
     }
 
     /**
@@ -147,6 +192,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Ends a store made outside a framework as a crash would: its file left without a last commit or its clean mark. */
     void abandon() {
+        loadedAll();
         writeLock.lock();
         try {
             retired = true;
@@ -160,6 +206,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Stops a store made outside a framework as a host stopping stops it: its file brought up to date and closed. */
     void close() {
+        loadedAll();
         writeLock.lock();
         try {
             retired = true;
@@ -193,6 +240,7 @@ public final class SessionStoreImpl implements SessionStore {
      */
     @Deactivate
     void deactivate(int reason) {
+        loadedAll(); // the next store takes the session whole
         Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
         writeLock.lock();
@@ -227,6 +275,7 @@ public final class SessionStoreImpl implements SessionStore {
     public SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion, String requestToken) {
         checkKey(key);
         checkToken(requestToken);
+        loadedAll();
         SessionEntry entry;
         writeLock.lock();
         try {
@@ -341,6 +390,7 @@ public final class SessionStoreImpl implements SessionStore {
     @Override
     public Optional<SessionEntry> get(String key) {
         checkKey(key);
+        loadedFirst(key);
         return Optional.ofNullable(entries.get(key));
     }
 
@@ -348,6 +398,7 @@ public final class SessionStoreImpl implements SessionStore {
     public long delete(String key, long ifVersion, String requestToken) {
         checkKey(key);
         checkToken(requestToken);
+        loadedAll();
         long v;
         writeLock.lock();
         try {
@@ -378,6 +429,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public List<SessionEntry> list(String prefix) {
+        loadedAll();
         String p = prefix == null ? "" : prefix;
         List<SessionEntry> out = new ArrayList<>();
         // Keys are ASCII, so String order is UTF-8 byte order.

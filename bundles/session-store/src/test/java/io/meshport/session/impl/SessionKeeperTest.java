@@ -30,7 +30,7 @@ class SessionKeeperTest {
 
     @Test
     void aSessionInMemoryReachesTheNextStoreOnceThroughTheDataArea(@TempDir Path area) throws Exception {
-        SessionKeeper.State empty = keeper(area).start();
+        SessionKeeper.State empty = keeper(area).start(e -> { });
         assertEquals(0, empty.version());
         ConcurrentSkipListMap<String, SessionEntry> entries = new ConcurrentSkipListMap<>();
         Mesh m = Mesh.builder().positions(new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}).indices(new int[] {0, 1, 2}).build();
@@ -38,7 +38,7 @@ class SessionKeeperTest {
         entries.put("b", new SessionEntry("b", 7, "bytes", 2, 98L, new SessionValue("bytes", new byte[] {4, 2}, Map.of("length", 2), 18)));
         keeper(area).passOn(new SessionKeeper.State("s-1", 9, 100, entries, Map.of()), Map.of(), false);
 
-        SessionKeeper.State next = keeper(area).start();
+        SessionKeeper.State next = keeper(area).start(e -> { });
         assertEquals("s-1", next.sessionId());
         assertEquals(9, next.version());
         assertEquals(m, next.entries().get("m").value().value());
@@ -48,7 +48,7 @@ class SessionKeeperTest {
         assertEquals(Map.of("length", 2), next.entries().get("b").value().summary());
         assertFalse(Files.exists(area.resolve(SessionFile.FILE_NAME)), "used once");
 
-        SessionKeeper.State after = keeper(area).start();
+        SessionKeeper.State after = keeper(area).start(e -> { });
         assertNotEquals("s-1", after.sessionId(), "a second start without a store before it begins a new session");
         assertTrue(after.entries().isEmpty());
     }
