@@ -112,7 +112,7 @@ public final class Main {
             case "host":
                 return host(a);
             case "send":
-                return new SendCommand(out).run(a);
+                return new SendCommand(out, terminal).run(a);
             case "demo":
                 return new DemoCommand(this, out).run(a);
             default:

@@ -406,11 +406,11 @@ class LauncherIT {
         Main.UsageException usage = org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class,
                 () -> run("send", tmp.resolve("missing.obj").toString(), "--key", "k", "--port", "1"));
         assertTrue(usage.getMessage().contains("no file"), usage.getMessage());
-        io.meshport.protocol.MeshportException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                io.meshport.protocol.MeshportException.class,
+        // The OBJ reader refuses it before anything is sent, naming the line.
+        java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> run("send", obj.toString(), "--key", "files/bad", "--port", String.valueOf(address.getPort())));
-        assertEquals(io.meshport.protocol.ErrorCode.INVALID_MESH, refused.code());
-        assertTrue(refused.getMessage().contains("indices[2] = 6 is out of range [0, 3)"), refused.getMessage());
+        assertEquals("cannot read bad.obj as OBJ: line 4: face refers to vertex 7, but the file has 3 vertices",
+                refused.getMessage());
     }
 
     @Test

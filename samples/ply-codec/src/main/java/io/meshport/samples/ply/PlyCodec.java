@@ -2,6 +2,7 @@ package io.meshport.samples.ply;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.meshport.samples.text.Warnings;
 import io.meshport.codec.CodecId;
 import io.meshport.codec.DecodeContext;
 import io.meshport.codec.Payload;
@@ -13,7 +14,8 @@ import io.meshport.session.SessionValue;
 /**
  * The {@code ply} codec: the body of a put is a PLY file's bytes (a CBOR byte string), in any of the
  * three formats (ASCII, binary little endian, binary big endian); it becomes a mesh (see
- * {@link PlyReader} for how elements and properties map to points, faces and attributes). It does not
+ * {@link PlyReader} for how elements and properties map to points, faces and attributes). What the file
+ * held that the mesh does not carry is listed in the put's summary, under {@code warnings}. It does not
  * encode: a mesh put through it is read back with codec {@code mesh}.
  *
  * <p>Stateless, so safe to call from many threads at once. It keeps nothing of the payload: the values
@@ -29,7 +31,8 @@ public final class PlyCodec implements PayloadCodec {
             throw new MeshportException(ErrorCode.BAD_REQUEST,
                     "the ply codec needs the file's bytes as a byte string body, not another CBOR item");
         }
-        return SessionValue.ofMesh(PlyReader.read(payload.array(), payload.offset(), payload.length(),
-                context.availableBytes()));
+        Warnings warnings = new Warnings();
+        return warnings.value(PlyReader.read(payload.array(), payload.offset(), payload.length(),
+                context.availableBytes(), warnings));
     }
 }

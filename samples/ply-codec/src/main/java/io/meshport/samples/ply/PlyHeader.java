@@ -133,16 +133,22 @@ final class PlyHeader {
             while (p < end && b[p] != '\n' && b[p] != '\r') {
                 p++;
             }
-            if (p >= end) {
+            boolean lastLine = p >= end;
+            if (lastLine) {
                 if (end - off == MAX_HEADER_BYTES && len > MAX_HEADER_BYTES) {
                     throw PlyErrors.at(MAX_HEADER_BYTES, "the header is longer than " + MAX_HEADER_BYTES
                             + " bytes without 'end_header'");
                 }
-                throw PlyErrors.at(p - off, "the file ends inside the header (line " + (line + 1)
-                        + "): expected 'end_header' and a line end");
+                if (!tokens(b, lineStart, p).equals(List.of("end_header"))) {
+                    throw PlyErrors.at(p - off, "the file ends inside the header (line " + (line + 1)
+                            + "): expected 'end_header' and a line end");
+                }
+                // 'end_header' ends the file without a line end: a file with no data, valid when none is declared
             }
             int lineEnd = p;
-            p += (b[p] == '\r' && p + 1 < off + len && b[p + 1] == '\n') ? 2 : 1;
+            if (!lastLine) {
+                p += (b[p] == '\r' && p + 1 < off + len && b[p + 1] == '\n') ? 2 : 1;
+            }
             line++;
             List<String> t = tokens(b, lineStart, lineEnd);
             int at = lineStart - off;

@@ -20,6 +20,7 @@ final class PlyWriter {
     private final List<String> extraHeader = new ArrayList<>();
     private final List<Element> elements = new ArrayList<>();
     private String newline = "\n";
+    private boolean finalNewline = true;
 
     /** One element: properties and rows. */
     final class Element {
@@ -71,7 +72,18 @@ final class PlyWriter {
     }
 
     PlyWriter crlf() {
-        newline = "\r\n";
+        return newline("\r\n");
+    }
+
+    /** @param lineEnd the line end of the header and of ASCII data: "\n", "\r\n" or "\r" */
+    PlyWriter newline(String lineEnd) {
+        newline = lineEnd;
+        return this;
+    }
+
+    /** Leaves the line end of the last line of ASCII data out. */
+    PlyWriter noFinalNewline() {
+        finalNewline = false;
         return this;
     }
 
@@ -124,7 +136,9 @@ final class PlyWriter {
                 }
             }
         }
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        boolean noDataLines = !format.equals(ASCII) || elements.stream().allMatch(e -> e.rows.isEmpty());
+        return finalNewline || noDataLines ? bytes : java.util.Arrays.copyOf(bytes, bytes.length - newline.length());
     }
 
     private static boolean isFloat(String type) {
