@@ -170,6 +170,17 @@ class WebPageIT {
     }
 
     @Test
+    void aMeshTooLargeToDrawComesAsAPreviewLabelledWithItsTrueCounts() {
+        Mesh big = Shapes.torus(200, 200, 2f, 0.6f); // 40,000 points, 40,000 quads
+        PutResult put = client.put("draw/big", big);
+        open("/?key=draw/big&previewPoints=5000");
+        browser.await("draw/big on screen", 60, () -> browser.shown("draw/big") == put.version());
+        assertEquals("Points", browser.js("return window.meshport.objectType('draw/big')"));
+        String drawnLabel = (String) browser.js("return document.getElementById('drawn').textContent");
+        assertTrue(drawnLabel.contains("preview: 5,000 of 40,000 points, 1 in 8; 40,000 faces not drawn"), drawnLabel);
+    }
+
+    @Test
     void theNodePanelEditsParametersWithTheGraphsChecksAndCooks() throws Exception {
         client.put("nodes/src", Shapes.torus(64, 32, 2f, 0.6f));
         HostNodes graph = new HostNodes(host);

@@ -16,10 +16,13 @@ import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
 
 /**
- * {@code GET /api/mesh?key=K[&attributes=Cd,N]}: the mesh stored under a key, in the binary
- * {@link MeshFormat}, streamed from the stored arrays. {@code attributes} names the attributes wanted
- * (default {@code Cd,N}, the two the page draws; {@code *} for all). A missing key is 404, a key that
- * holds no mesh 409, each with a JSON {@code {code, message}}.
+ * {@code GET /api/mesh?key=K[&attributes=Cd,N][&maxPoints=N]}: the mesh stored under a key, in the
+ * binary {@link MeshFormat}, streamed from the stored arrays. {@code attributes} names the attributes
+ * wanted (default {@code Cd,N}, the two the page draws; {@code *} for all). With {@code maxPoints}, a
+ * mesh larger than that is sent as a {@link MeshPreview}, and the headers {@code X-Meshport-Preview}
+ * (the step between the points kept), {@code X-Meshport-Points} and {@code X-Meshport-Faces} (the
+ * mesh's true counts) say so. A missing key is 404, a key that holds no mesh 409, a wrong
+ * {@code maxPoints} 400, each with a JSON {@code {code, message}}.
  */
 public final class MeshServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -48,7 +51,30 @@ public final class MeshServlet extends HttpServlet {
         }
         String wanted = request.getParameter("attributes");
         List<String> names = wanted == null ? DEFAULT_ATTRIBUTES : wanted.equals("*") ? null : Arrays.asList(wanted.split(","));
-        MeshFormat f = new MeshFormat(e.value().value(Mesh.class), e.version(), names);
+        Mesh mesh = e.value().value(Mesh.class);
+        String max = request.getParameter("maxPoints");
+        int stride = 1;
+        if (max != null) {
+            int limit;
+            try {
+                limit = Integer.parseInt(max);
+            } catch (NumberFormatException bad) {
+                limit = 0;
+            }
+            if (limit < 1) {
+                Http.error(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_REQUEST", "maxPoints must be a whole number of at least 1, not '"
+                        + max + "'");
+                return;
+            }
+            if (MeshPreview.needed(mesh, limit)) {
+                stride = MeshPreview.stride(mesh, limit);
+                response.setHeader("X-Meshport-Preview", Integer.toString(stride));
+                response.setHeader("X-Meshport-Points", Integer.toString(mesh.pointCount()));
+                response.setHeader("X-Meshport-Faces", Integer.toString(mesh.faceCount()));
+                mesh = MeshPreview.of(mesh, stride);
+            }
+        }
+        MeshFormat f = new MeshFormat(mesh, e.version(), names);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(MEDIA_TYPE);
         response.setContentLengthLong(f.length());

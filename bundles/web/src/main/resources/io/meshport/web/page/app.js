@@ -7,6 +7,8 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 const $ = (id) => document.getElementById(id);
 const MAX_ROWS = 1000;
 const OWNER = ['point', 'vertex', 'face', 'detail'];
+// Larger meshes come as a preview: every k-th point, thinned by the host (the address may ask another limit).
+const PREVIEW_POINTS = Number(new URLSearchParams(location.search).get('previewPoints')) || 2000000;
 
 // What tests and the benchmark read: frames drawn, and when each key's version first appeared.
 const stats = { frames: 0, shown: {}, errors: [], connected: false, snapshots: 0, reconnects: 0 };
@@ -215,6 +217,28 @@ function dispose(object) {
   object.material.dispose();
 }
 
+/** Reads a response's body as it arrives, saying how far it got when it is large. */
+async function readBody(response, key) {
+  const total = Number(response.headers.get('Content-Length')) || 0;
+  if (!response.body || total < 8e6) return response.arrayBuffer();
+  const bytes = new Uint8Array(total);
+  const reader = response.body.getReader();
+  let at = 0, said = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (at + value.length > total) throw new Error(key + ': the host sent more than it announced');
+    bytes.set(value, at);
+    at += value.length;
+    if (performance.now() - said > 200) {
+      said = performance.now();
+      message('loading ' + key + ': ' + (at / 1e6).toFixed(1) + ' of ' + (total / 1e6).toFixed(1) + ' MB');
+    }
+  }
+  if (at !== total) throw new Error(key + ': the answer ended after ' + at + ' of ' + total + ' bytes');
+  return bytes.buffer;
+}
+
 /** Loads a drawn key's mesh, at most one request at a time per key; a newer version asked meanwhile follows. */
 async function load(key) {
   const d = drawn.get(key);
@@ -223,7 +247,7 @@ async function load(key) {
   let retry = true;
   try {
     const started = performance.now();
-    const response = await fetch('/api/mesh?key=' + encodeURIComponent(key), { cache: 'no-store' });
+    const response = await fetch('/api/mesh?key=' + encodeURIComponent(key) + '&maxPoints=' + PREVIEW_POINTS, { cache: 'no-store' });
     if (!response.ok) {
       const e = await response.json().catch(() => ({ message: response.statusText }));
       // Not again at once: a missing key comes back with its put event; a host busy updating one of
@@ -236,8 +260,11 @@ async function load(key) {
       }
       throw new Error(key + ': ' + e.message);
     }
-    const mesh = parseMesh(await response.arrayBuffer());
+    const mesh = parseMesh(await readBody(response, key));
     const fetched = performance.now();
+    const stride = Number(response.headers.get('X-Meshport-Preview') || 0);
+    d.preview = stride ? { stride, shown: mesh.points, points: Number(response.headers.get('X-Meshport-Points')),
+      faces: Number(response.headers.get('X-Meshport-Faces')) } : null;
     if (!drawn.has(key)) return;  // undrawn meanwhile
     const object = buildObject(mesh);
     stats.lastLoad = { key, version: mesh.version, started, fetched, built: performance.now() };
@@ -306,7 +333,16 @@ function fit() {
 
 function showDrawn() {
   const keys = [...drawn.keys()];
-  $('drawn').textContent = keys.length ? keys.map((k) => k + (drawn.get(k).version ? ' v' + drawn.get(k).version : ' …')).join(', ') : 'tick keys to draw them';
+  $('drawn').textContent = keys.length ? keys.map((k) => k + (drawn.get(k).version ? ' v' + drawn.get(k).version : ' …')
+    + previewLabel(drawn.get(k).preview)).join(', ') : 'tick keys to draw them';
+}
+
+/** Says that a key is drawn as a preview, with the mesh's true counts. */
+function previewLabel(p) {
+  if (!p) return '';
+  const n = (x) => x.toLocaleString('en-US');
+  return ' (preview: ' + n(p.shown) + ' of ' + n(p.points) + ' points, 1 in ' + n(p.stride)
+    + (p.faces ? '; ' + n(p.faces) + ' faces not drawn' : '') + ')';
 }
 
 /** Keeps the drawn keys and the prefix in the address, so that it can be shared or reloaded. */

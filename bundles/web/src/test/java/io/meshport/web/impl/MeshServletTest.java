@@ -151,6 +151,46 @@ class MeshServletTest {
     }
 
     @Test
+    void aMeshLargerThanMaxPointsComesAsEveryKthPointWithItsTrueCountsInTheHeaders() throws Exception {
+        int n = 10_001;
+        float[] p = new float[3 * n];
+        float[] cd = new float[3 * n];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i;
+            cd[i] = -i;
+        }
+        int[] tri = new int[3 * (n - 2)];
+        for (int i = 0; i < n - 2; i++) {
+            tri[3 * i] = i;
+            tri[3 * i + 1] = i + 1;
+            tri[3 * i + 2] = i + 2;
+        }
+        Mesh m = Mesh.builder().positions(p).indices(tri).attribute(Attribute.ofFloats("Cd", AttributeOwner.POINT, 3, cd))
+                .attribute(Attribute.ofInts("id", AttributeOwner.FACE, 1, new int[n - 2])).build();
+        STORE.put("t/big", "mesh", 1, SessionValue.ofMesh(m), SessionStore.ANY_VERSION);
+
+        HttpResponse<byte[]> r = served.get("/api/mesh?key=t/big&maxPoints=1000");
+        assertEquals("11", r.headers().firstValue("X-Meshport-Preview").orElse(""), "1 point in 11 keeps at most 1,000");
+        assertEquals("10001", r.headers().firstValue("X-Meshport-Points").orElse(""));
+        assertEquals("9999", r.headers().firstValue("X-Meshport-Faces").orElse(""));
+        Parsed q = parse(r.body());
+        assertEquals(910, q.points());
+        assertEquals(0, q.faces(), "a preview is a point cloud");
+        float[] back = q.blocks().get("P").floats();
+        float[] colours = q.blocks().get("Cd").floats();
+        for (int i = 0; i < q.points(); i++) {
+            assertEquals(3f * 11 * i, back[3 * i], "point " + i + " is the mesh's point " + 11 * i);
+            assertEquals(-3f * 11 * i - 2, colours[3 * i + 2]);
+        }
+
+        HttpResponse<byte[]> whole = served.get("/api/mesh?key=t/big&maxPoints=20000");
+        assertTrue(whole.headers().firstValue("X-Meshport-Preview").isEmpty(), "under the limit it comes whole");
+        assertEquals(9999, parse(whole.body()).faces());
+        assertEquals(400, served.get("/api/mesh?key=t/big&maxPoints=0").statusCode());
+        assertEquals(400, served.get("/api/mesh?key=t/big&maxPoints=many").statusCode());
+    }
+
+    @Test
     void aMissingKeyIs404AndANonMeshKey409WithAMessage() throws Exception {
         HttpResponse<byte[]> missing = served.get("/api/mesh?key=t/nothing");
         assertEquals(404, missing.statusCode());
