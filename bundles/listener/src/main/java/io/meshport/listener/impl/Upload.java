@@ -23,6 +23,12 @@ final class Upload {
     private long received;
     private long touched;
     private boolean ended;
+    /** The value decoded while the bytes arrived (a progressive codec), or null when the commit decodes. */
+    private java.util.concurrent.CompletableFuture<EarlyValue> early;
+
+    /** What a decode while the bytes arrived gave: the value, and the version its base was read at (or ANY_VERSION). */
+    record EarlyValue(io.meshport.session.SessionValue value, long requiredVersion) {
+    }
 
     Upload(String id, String key, String codec, long ifVersion, byte[] bytes, MemoryAccount.Reservation room, long now) {
         this.id = id;
@@ -59,6 +65,7 @@ final class Upload {
         if (offset == received && len <= bytes.length - received) {
             System.arraycopy(src, off, bytes, (int) received, len);
             received += len;
+            notifyAll(); // a decode waiting for these bytes goes on
             return received;
         }
         if (offset >= 0 && offset + len <= received
@@ -95,7 +102,48 @@ final class Upload {
     /** Ends the upload and gives its memory back; harmless twice. */
     synchronized void end() {
         ended = true;
+        notifyAll();
         room.release();
+    }
+
+    /** Stops this instance's decode without giving the memory back: the upload goes on in another listener's instance. */
+    synchronized void retire() {
+        ended = true;
+        notifyAll();
+    }
+
+    /**
+     * The arrival of a progressive decode: returns once every byte before {@code index} is here.
+     *
+     * @throws MeshportException {@code NOT_FOUND} when the upload ended before they came
+     */
+    synchronized void awaitReceived(int index) {
+        while (received < index) {
+            if (ended) {
+                throw new MeshportException(ErrorCode.NOT_FOUND, "upload " + id + " ended before its bytes arrived");
+            }
+            try {
+                wait(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MeshportException(ErrorCode.SHUTTING_DOWN, "the decode of upload " + id + " was stopped");
+            }
+        }
+    }
+
+    /** @param decoding the value being decoded as the bytes arrive */
+    synchronized void decodingEarly(java.util.concurrent.CompletableFuture<EarlyValue> decoding) {
+        early = decoding;
+    }
+
+    /** @return the value being decoded as the bytes arrive, or null */
+    synchronized java.util.concurrent.CompletableFuture<EarlyValue> early() {
+        return early;
+    }
+
+    /** @return the payload's array (for a decode while it arrives: read only bytes {@link #awaitReceived} returned for) */
+    byte[] array() {
+        return bytes;
     }
 
     private void live() {

@@ -25,6 +25,8 @@ final class Uploads {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Upload> open = new ConcurrentHashMap<>();
+    /** Commits whose value was decoded while the bytes arrived. */
+    final java.util.concurrent.atomic.AtomicLong decodedEarly = new java.util.concurrent.atomic.AtomicLong();
     private final Log log;
 
     Uploads(Log log) {
@@ -126,9 +128,15 @@ final class Uploads {
         Map<String, Object> m = new HashMap<>();
         for (Upload u : open.values()) {
             m.put(u.id, u.handOver());
+            u.retire(); // its decode here stops; the next listener decodes it again
         }
         open.clear();
         return m;
+    }
+
+    /** @return the uploads open, for starting their decodes (after an adopt) */
+    List<Upload> all() {
+        return new ArrayList<>(open.values());
     }
 
     /** Takes the uploads a listener handed over; those it cannot read are dropped and said. */

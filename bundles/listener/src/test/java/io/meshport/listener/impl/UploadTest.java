@@ -90,6 +90,26 @@ class UploadTest extends HostTestBase {
         assertEquals(payload.length, e.payloadBytes());
         err(b, "NOT_FOUND", "op", "upload", "upload", id);
         assertEquals(0, host.server.uploads.size());
+        assertEquals(1, host.server.uploads.decodedEarly.get(), "the mesh was decoded while its bytes arrived");
+    }
+
+    @Test
+    void anAbortedUploadStopsItsDecode() throws Exception {
+        RawClient c = client();
+        byte[] payload = meshPayload(20_000);
+        String id = begin(c, "up/stop", payload, "mesh");
+        append(c, id, payload, 0, payload.length / 3);
+        ok(c, "op", "abort", "upload", id);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (decodeThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, decodeThreads(), "the decode waiting for the rest of the bytes ended with the upload");
+        assertEquals(0, host.store.memory().usedBytes());
+    }
+
+    private static long decodeThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("meshport-upload-decode-")).count();
     }
 
     @Test
