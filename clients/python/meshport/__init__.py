@@ -16,11 +16,15 @@ copied in bulk; without it, ``array.array`` and lists do the same job. Install i
 Errors the host reports raise ``MeshportError`` with the protocol's ``code`` (``NOT_FOUND``,
 ``BAD_ARGS``, ...). The wire protocol is in docs/protocol.md of the Meshport repository.
 
+A put whose payload is larger than one frame (or than ``upload_threshold``) goes as an upload, in
+pieces, resumed after a reconnect, with ``progress=`` and a tqdm bar on a terminal (``put``).
+
 The modules, each with one job: ``_connection`` (the API, one method per op), ``_link`` (the
 socket's I/O thread and the requests waiting for replies), ``_reconnect`` (connecting again after a
 bye), ``_pending`` (a request waiting for its reply), ``_watch``, ``_service`` (remote services),
-``_mesh`` and ``_typed`` (meshes and typed arrays), ``_frames`` (length-prefixed CBOR),
-``_transport`` (TCP and TLS), ``_errors``.
+``_mesh`` and ``_typed`` (meshes and typed arrays), ``_payload`` (what a put hands its codec, as
+buffers not copied), ``_upload`` (a put in pieces), ``_progress`` (the progress callable and bar),
+``_frames`` (length-prefixed CBOR), ``_transport`` (TCP and TLS), ``_errors``.
 """
 from ._connection import DEFAULT_PORT, Connection, connect
 from ._errors import ConnectionClosed, MeshportError

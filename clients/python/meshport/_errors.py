@@ -2,7 +2,11 @@
 
 
 class MeshportError(Exception):
-    """An error the host reported: ``code`` (e.g. ``"NOT_FOUND"``), ``message``, ``detail`` (a dict)."""
+    """An error the host reported: ``code`` (e.g. ``"NOT_FOUND"``), ``message``, ``detail`` (a dict).
+    ``upload``: the id of an upload that the failed call left open on the host (to go on with
+    ``resume=``), else None."""
+
+    upload = None
 
     def __init__(self, code, message, detail=None):
         super().__init__("%s: %s" % (code, message))

@@ -4,10 +4,32 @@ import struct
 import cbor2
 
 
-def framed(message):
-    """``message`` as one frame's bytes."""
+def framed(message, last=None):
+    """``message`` as one frame's bytes. ``last``: ``(name, parts)``, one more entry, last in the map,
+    whose value is already encoded as a list of byte buffers (bytes, or memoryviews of bytes): a put's
+    body, an append's data. Joining them into the frame is the one copy they make here."""
     body = cbor2.dumps(message)
-    return struct.pack(">I", len(body)) + body
+    if last is None:
+        return struct.pack(">I", len(body)) + body
+    name, parts = last
+    # cbor2 writes a map's head with the fewest bytes; the same map with one entry more:
+    lead = head(5, len(message) + 1) + body[len(head(5, len(message))):] + cbor2.dumps(name)
+    size = len(lead) + sum(len(p) for p in parts)
+    return b"".join([struct.pack(">I", size), lead] + list(parts))
+
+
+def head(major, n):
+    """The head of a CBOR item of major type ``major`` with argument ``n`` (a length, a count, a tag),
+    in the fewest bytes, as cbor2 writes it."""
+    if n < 24:
+        return bytes((major << 5 | n,))
+    if n < 1 << 8:
+        return struct.pack(">BB", major << 5 | 24, n)
+    if n < 1 << 16:
+        return struct.pack(">BH", major << 5 | 25, n)
+    if n < 1 << 32:
+        return struct.pack(">BI", major << 5 | 26, n)
+    return struct.pack(">BQ", major << 5 | 27, n)
 
 
 def recv_exactly(sock, n):

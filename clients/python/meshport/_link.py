@@ -90,18 +90,20 @@ class Link(Reconnecting):
         except OSError:  # full (it is awake anyway) or closed
             pass
 
-    def _request(self, message, timeout=None, on_reply=None):
+    def _request(self, message, timeout=None, on_reply=None, last=None):
+        """Sends a request and waits for its reply; returns its result or raises the host's error.
+        ``last``: ``(name, parts)``, a field already encoded, put last in the map (see ``framed``)."""
         if self._closed is not None:
             raise ConnectionClosed(self._closed)
         rid = next(self._ids)
         message["id"] = rid
-        if message.get("op") in ("put", "delete"):
+        if message.get("op") in ("put", "delete", "commit"):
             message["requestToken"] = "%s:%d" % (self._tag, rid)
         if "body" in message:
             # Last in the map: the host starts decoding a large body while it still arrives only when
             # nothing follows it.
             message["body"] = message.pop("body")
-        p = _Pending(on_reply, self._framed(message))
+        p = _Pending(on_reply, self._framed(message, last))
         with self._lock:
             self._pending[rid] = p
         try:

@@ -1,8 +1,9 @@
 """The reconnect machine: after a bye or a broken connection, a new socket, hello again, watches
 renewed, and every unanswered request sent again, the first 64 KiB of them right behind the hello.
 
-Puts and deletes go again with the request token they first carried (``Link._request`` gives them
-one), so that the host answers a write it already applied with its first result.
+Puts, deletes and commits go again with the request token they first carried (``Link._request`` gives
+them one), so that the host answers a write it already applied with its first result. An upload's
+``append`` goes again as it was: the host acknowledges a piece it already holds.
 """
 import time
 

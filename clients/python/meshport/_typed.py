@@ -29,7 +29,9 @@ _RANGES = {"I": ("uint32", 0, (1 << 32) - 1), "i": ("int32", -(1 << 31), (1 << 3
 
 
 def typed(values, dtype, tag, what="the array"):
-    """Values as an RFC 8746 typed array of ``tag``: NumPy arrays and lists alike, copied in bulk.
+    """Values as an RFC 8746 typed array of ``tag``: NumPy arrays and lists alike, converted in bulk.
+    The tag holds a memoryview of the bytes, not a copy: the caller's own array when it already has
+    the type and is contiguous (``_payload`` encodes it; cbor2 5 does not take memoryviews).
     Integers that the type cannot hold, or fractions where integers are due, raise ValueError:
     NumPy's conversion would wrap or truncate them silently."""
     if numpy is not None:
@@ -38,7 +40,7 @@ def typed(values, dtype, tag, what="the array"):
         if target.kind in "iu" and src.size:
             _check_integers(src, target, what)
         a = numpy.ascontiguousarray(src, dtype=target)
-        return cbor2.CBORTag(tag, a.tobytes())
+        return cbor2.CBORTag(tag, memoryview(a.reshape(-1).view(numpy.uint8)))
     code = _CODES[tag]
     if isinstance(values, array.array) and values.typecode == code:
         a = values
@@ -54,7 +56,7 @@ def typed(values, dtype, tag, what="the array"):
     if sys.byteorder != "little":
         a = array.array(code, a)
         a.byteswap()
-    return cbor2.CBORTag(tag, a.tobytes())
+    return cbor2.CBORTag(tag, memoryview(a).cast("B"))
 
 
 def _check_integers(src, target, what):

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Python client's own tests (clients/python/tests: unittest against a scripted fake host, no host needed),
- * with NumPy and as if it were not installed, and the package installed with pip offline as the README says.
- * The tests against a real host are {@link PythonClientIT}.
+ * with NumPy and as if it were not installed, and the package installed with pip offline as the README says;
+ * and its tests that need a host (clients/python/tests/host_test*.py: uploads), against one started here.
+ * Its examples against a real host are {@link PythonClientIT}.
  */
 class PythonPackageIT {
     private static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
@@ -27,9 +30,17 @@ class PythonPackageIT {
     /** The Python tests end themselves after this many seconds (their watchdog); the run is killed a little later. */
     private static final int WATCHDOG_SECONDS = 150;
 
+    /** The frames of the host for {@link #itsTestsAgainstAHostPass}: a mesh of a few MB takes several pieces. */
+    private static final int HOST_MAX_FRAME_BYTES = 1 << 20;
+    private static final int HOST_MAX_UPLOAD_BYTES = 16 << 20;
+
     private static String unittest(Map<String, String> env) throws Exception {
+        return unittest(env, "test*.py");
+    }
+
+    private static String unittest(Map<String, String> env, String pattern) throws Exception {
         String out = PythonRunner.run(ROOT.toAbsolutePath(), env, WATCHDOG_SECONDS + 30, "-m", "unittest", "discover", "-v",
-                "-s", CLIENT.resolve("tests").toString());
+                "-s", CLIENT.resolve("tests").toString(), "-p", pattern);
         System.out.println(out);
         assertTrue(out.contains("\nOK"), out);
         return out;
@@ -44,6 +55,28 @@ class PythonPackageIT {
     @Test
     void itsUnitTestsPassWithoutNumPy() throws Exception {
         unittest(Map.of("MESHPORT_TEST_WATCHDOG", String.valueOf(WATCHDOG_SECONDS), "MESHPORT_TEST_WITHOUT_NUMPY", "1"));
+    }
+
+    /**
+     * Uploads against a real host, with NumPy and without: stored exactly, progress, resuming after a broken
+     * connection with at most one piece sent again, bytes and cbor payloads, and the host's errors. The host has
+     * small frames and a small upload limit, so that a few MB are several pieces and too large is cheap to be.
+     */
+    @Test
+    void itsTestsAgainstAHostPass(@TempDir Path data) throws Exception {
+        try (EmbeddedHost host = EmbeddedHost.start(new EmbeddedHost.Options().data(data).port(0).web(false).session("memory")
+                .listener("maxFrameBytes", String.valueOf(HOST_MAX_FRAME_BYTES))
+                .listener("maxUploadBytes", String.valueOf(HOST_MAX_UPLOAD_BYTES)))) {
+            InetSocketAddress address = host.awaitListener(20_000);
+            Map<String, String> env = new HashMap<>(Map.of("MESHPORT_TEST_WATCHDOG", String.valueOf(WATCHDOG_SECONDS),
+                    "MESHPORT_TEST_PORT", String.valueOf(address.getPort()),
+                    "MESHPORT_TEST_MAX_UPLOAD_BYTES", String.valueOf(HOST_MAX_UPLOAD_BYTES)));
+            String out = unittest(env, "host_test*.py");
+            assertTrue(!out.contains("skipped"), out);
+            env.put("MESHPORT_TEST_WITHOUT_NUMPY", "1");
+            out = unittest(env, "host_test*.py");
+            assertTrue(!out.contains("skipped"), out);
+        }
     }
 
     /**
