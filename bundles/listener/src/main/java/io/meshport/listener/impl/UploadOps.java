@@ -217,7 +217,9 @@ final class UploadOps {
     }
 
     Object describe(RequestHandler.Request r) {
-        return server.uploads.get(r.upload).describe();
+        Map<String, Object> m = server.uploads.get(r.upload).describe();
+        m.put("chunkBytes", (long) chunkBytes(server.limits)); // a client resuming another's upload learns the piece size too
+        return m;
     }
 
     private static void checkVersion(SessionStore store, String key, long ifVersion) {

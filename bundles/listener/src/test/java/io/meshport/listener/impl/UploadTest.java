@@ -78,7 +78,8 @@ class UploadTest extends HostTestBase {
 
         RawClient b = client(); // a reconnect: the upload belongs to the session, not to the connection
         Map<?, ?> state = ok(b, "op", "upload", "upload", id);
-        assertEquals(Map.of("upload", id, "key", "up/mesh", "codec", "mesh", "size", (long) payload.length, "received", (long) half), state);
+        assertEquals(Map.of("upload", id, "key", "up/mesh", "codec", "mesh", "size", (long) payload.length, "received", (long) half,
+                "chunkBytes", (long) UploadOps.CHUNK_BYTES), state);
         assertEquals(half, append(b, id, payload, 0, half), "a resend of what was received is acknowledged unchanged");
         assertEquals(payload.length, append(b, id, payload, half, payload.length));
         Map<?, ?> put = ok(b, "op", "commit", "upload", id);

@@ -47,13 +47,16 @@ final class SessionLoader {
         this.sessionId = opened.sessionId();
     }
 
-    /** Starts reading on as many threads as there are cores (at most 4). */
+    /**
+     * Starts reading on one thread fewer than there are cores (at least one, at most four): the rest of the
+     * host is starting at the same time, and a request for a key reads it on its own thread anyway.
+     */
     void start() {
         if (keys.isEmpty()) {
             finish();
             return;
         }
-        int threads = Math.max(1, Math.min(4, Math.min(Runtime.getRuntime().availableProcessors(), keys.size())));
+        int threads = Math.max(1, Math.min(4, Math.min(Runtime.getRuntime().availableProcessors() - 1, keys.size())));
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(this::drain, "meshport-session-load-" + i);
             t.setDaemon(true);
