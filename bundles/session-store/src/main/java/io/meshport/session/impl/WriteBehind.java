@@ -27,6 +27,12 @@ final class WriteBehind {
      * spell is written at once.
      */
     static final long ROUND_MILLIS = 100;
+    /**
+     * A round that took long (large values) is followed by a pause three times as long, so that writing
+     * takes at most a quarter of a core from the requests; at most this long, to keep the second of the
+     * promise.
+     */
+    static final long MAX_PAUSE_MILLIS = 700;
     /** How long the writer waits idle before it compacts the file. */
     private static final long COMPACT_AFTER_IDLE_MILLIS = 5_000;
 
@@ -197,6 +203,7 @@ final class WriteBehind {
 
     private void run() {
         long lastRound = 0;
+        long pauseNanos = 0;
         boolean compacted = true;
         while (true) {
             LinkedHashMap<String, Object> batch;
@@ -206,7 +213,7 @@ final class WriteBehind {
                     if (!force) {
                         // Let a stream of updates gather: a round at most every ROUND_MILLIS.
                         long wait;
-                        while (!stopping && (wait = lastRound + ROUND_MILLIS * 1_000_000 - System.nanoTime()) > 0) {
+                        while (!stopping && (wait = lastRound + pauseNanos - System.nanoTime()) > 0) {
                             TimeUnit.NANOSECONDS.timedWait(lock, wait);
                         }
                     }
@@ -242,6 +249,8 @@ final class WriteBehind {
                     }
                 }
                 write(batch, top);
+                long took = System.nanoTime() - lastRound;
+                pauseNanos = Math.min(MAX_PAUSE_MILLIS * 1_000_000, Math.max(ROUND_MILLIS * 1_000_000, 3 * took));
                 synchronized (lock) {
                     writing = false;
                     writtenVersion = top;
