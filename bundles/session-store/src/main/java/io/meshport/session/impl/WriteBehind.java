@@ -26,7 +26,7 @@ final class WriteBehind {
      * this often, the newest version of each key, rather than once per update; a write after a quiet
      * spell is written at once.
      */
-    static final long ROUND_MILLIS = 100;
+    static final long ROUND_MILLIS = 250;
     /**
      * A round that took long (large values) is followed by a pause three times as long, so that writing
      * takes at most a quarter of a core from the requests; at most this long, to keep the second of the
