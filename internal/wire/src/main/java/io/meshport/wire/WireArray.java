@@ -81,6 +81,32 @@ public final class WireArray {
         if (byteOffset < 0 || len < 0 || byteOffset + len > byteLength()) {
             throw new IndexOutOfBoundsException("bytes " + byteOffset + "+" + len + " of " + byteLength());
         }
+        long end = byteOffset + len;
+        int firstWhole = (int) ((byteOffset + 3) / 4); // the first value wholly inside the range
+        int endWhole = (int) (end / 4);                 // after the last one
+        if (firstWhole >= endWhole) {
+            copyPart(byteOffset, dst, off, len); // a few bytes within one or two values
+            return;
+        }
+        int head = (int) (4L * firstWhole - byteOffset);
+        if (head > 0) {
+            copyPart(byteOffset, dst, off, head);
+        }
+        // The values in between go straight into dst, converted by a little-endian view: no buffer between.
+        ByteBuffer middle = ByteBuffer.wrap(dst, off + head, 4 * (endWhole - firstWhole)).order(ByteOrder.LITTLE_ENDIAN);
+        if (source instanceof FloatBuffer) {
+            middle.asFloatBuffer().put(((FloatBuffer) source).slice(firstWhole, endWhole - firstWhole));
+        } else {
+            middle.asIntBuffer().put(((IntBuffer) source).slice(firstWhole, endWhole - firstWhole));
+        }
+        int tail = (int) (end - 4L * endWhole);
+        if (tail > 0) {
+            copyPart(4L * endWhole, dst, off + len - tail, tail);
+        }
+    }
+
+    /** Copies a few bytes of at most two values, through a small buffer. */
+    private void copyPart(long byteOffset, byte[] dst, int off, int len) {
         int first = (int) (byteOffset / 4);
         int last = (int) ((byteOffset + len + 3) / 4);
         ByteBuffer bytes = ByteBuffer.allocate(4 * (last - first)).order(ByteOrder.LITTLE_ENDIAN);

@@ -76,4 +76,27 @@ class WireArrayTest {
         assertArrayEquals(atOnce.toByteArray(), lazily.toByteArray());
         assertEquals(quad, new MeshCborReader().read(lazily.toByteArray(), 0, lazily.size(), io.meshport.mesh.MeshReader.NO_BASE));
     }
+
+    @Test
+    void anyRangeReadsTheSameBytesAsTheWhole() {
+        float[] f = new float[37];
+        int[] n = new int[37];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = i * 1.25f - 7;
+            n[i] = i * 0x01020304;
+        }
+        for (WireArray a : new WireArray[] {WireArray.of(java.nio.FloatBuffer.wrap(f)), WireArray.of(java.nio.IntBuffer.wrap(n))}) {
+            byte[] whole = a.toByteBuffer().array();
+            for (int from = 0; from <= whole.length; from++) {
+                for (int len = 0; from + len <= whole.length; len += 1 + len / 3) {
+                    byte[] got = new byte[len + 2];
+                    a.read(from, got, 1, len);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(whole, from, from + len),
+                            java.util.Arrays.copyOfRange(got, 1, 1 + len), "bytes " + from + "+" + len);
+                    org.junit.jupiter.api.Assertions.assertEquals(0, got[0], "nothing written before");
+                    org.junit.jupiter.api.Assertions.assertEquals(0, got[len + 1], "nothing written after");
+                }
+            }
+        }
+    }
 }
