@@ -34,6 +34,7 @@ public final class Bench {
             new WebBench(),
             new AbuseBench(),
             new DurableBench(),
+            new UploadBench(),
         }) {
             ALL.put(b.name(), b);
         }

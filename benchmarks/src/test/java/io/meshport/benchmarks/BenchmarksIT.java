@@ -66,6 +66,8 @@ class BenchmarksIT {
         FIGURES.put("durable", List.of("ingestFileMedianMs", "ingestMemoryMedianMs", "ingestRatio", "streamFileP99Ms", "streamMemoryP99Ms",
                 "streamRatioP99", "streamErrors", "syncP50Ms", "syncP99Ms", "asyncP50Ms", "memoryP50Ms", "recoveryKeys", "recoveryMB", "recoveryLoadMs", "recoveryLoadMBps", "recoveryUpSeconds",
                 "emptyUpSeconds"));
+        FIGURES.put("upload", List.of("points", "payloadBytes", "javaMs", "loopbackMs", "ratioJavaToLoopback", "pythonMs", "ratioPythonToLoopback", "hostHeapPeakMB",
+                "hostHeapBeforeMB", "heapPeakToArrays"));
     }
 
     @Test
@@ -104,7 +106,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, upload, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }
