@@ -35,6 +35,7 @@ public final class Bench {
             new AbuseBench(),
             new DurableBench(),
             new UploadBench(),
+            new FilesBench(),
         }) {
             ALL.put(b.name(), b);
         }

@@ -68,6 +68,9 @@ class BenchmarksIT {
                 "emptyUpSeconds"));
         FIGURES.put("upload", List.of("points", "payloadBytes", "javaMs", "loopbackMs", "ratioJavaToLoopback", "pythonMs", "ratioPythonToLoopback", "hostHeapPeakMB",
                 "hostHeapBeforeMB", "heapPeakToArrays"));
+        FIGURES.put("files", List.of("binaryFileBytes", "binaryFirstMs", "binaryFirstBestMs", "binaryWarmBestMs", "binaryWarmMedianMs",
+                "binaryFirstMBps", "binaryWarmMBps", "binaryFirstToWarm", "asciiFileBytes", "asciiFirstMs", "asciiWarmBestMs",
+                "asciiWarmMedianMs", "asciiFirstToWarm", "binaryAtOnceFirstMs", "binaryAtOnceFirstToWarm", "codecReadyMs"));
     }
 
     @Test
@@ -106,7 +109,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, upload, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, upload, files, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }

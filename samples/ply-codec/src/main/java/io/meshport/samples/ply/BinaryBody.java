@@ -8,7 +8,8 @@ import io.meshport.samples.ply.PlyHeader.Property;
 
 /** Reads a binary PLY body: fixed-size values back to back, little- or big-endian. */
 final class BinaryBody extends PlyBody {
-    private final ByteBuffer buf;
+    /** The payload's array, in the body's byte order. */
+    final ByteBuffer buf;
 
     BinaryBody(byte[] b, int off, int len, int start, ByteOrder order) {
         super(b, off, len, start);

@@ -20,7 +20,9 @@ import io.meshport.samples.ply.PlyHeader.Property;
  * theirs ({@link Columns} says which property becomes what, {@link FaceReader} reads the faces), element
  * {@code tristrips} more triangles ({@link StripReader}). Whatever else the file holds (other elements,
  * list properties, names that are no attribute names, bytes after the last element) is skipped and
- * reported in {@code warnings}. A header that declares no elements at all is an empty mesh.
+ * reported in {@code warnings}. A header that declares no elements at all is an empty mesh. In a binary
+ * file, the usual layouts take loops of their own ({@link BinaryColumns}, {@link BinaryFaceList}), fast
+ * from a fresh host's first file on; everything else, refusals included, is read value by value here.
  *
  * <p>Before anything is allocated, the counts the header declares are checked against the bytes that
  * follow it (each instance needs a least size) and against the session's free memory, so a lying header
@@ -105,9 +107,13 @@ final class PlyReader {
         PlyBody body = PlyBody.of(h, b, off, len);
         for (Element e : h.elements) {
             if (e == vertex) {
-                readVertices(body, vertices);
+                if (!(body instanceof BinaryBody bin && BinaryColumns.read(bin, vertices))) {
+                    readVertices(body, vertices);
+                }
             } else if (e == face) {
-                faces.read(body, points, polygons);
+                if (!(body instanceof BinaryBody bin && BinaryFaceList.read(bin, faces, points, polygons))) {
+                    faces.read(body, points, polygons);
+                }
             } else if (e == strips) {
                 stripReader.read(body, points, polygons);
             } else {

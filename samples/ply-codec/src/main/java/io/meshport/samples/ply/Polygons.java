@@ -7,13 +7,17 @@ import io.meshport.protocol.MeshportException;
 
 /**
  * The faces read so far, in growing flat arrays: the vertex list (one point per corner), the vertices
- * per face, and optionally a {@code uv} pair per corner. Each growth is checked against the session's
- * memory before it is made.
+ * per face, and optionally a {@code uv} pair per corner. The vertices per face are kept only from the
+ * first face that is not a triangle on: a triangle mesh (the usual case) needs none, and ten million
+ * triangles would otherwise fill 40 MB with 3s. Each growth is checked against the session's memory
+ * before it is made.
  */
 final class Polygons {
     private final long availableBytes;
+    private final int expectedFaces;
     private int[] indices;
     private int size;
+    /** Vertices per face, null while every face is a triangle. */
     private int[] counts;
     private int faces;
     private float[] uv;
@@ -25,9 +29,9 @@ final class Polygons {
      */
     Polygons(int expectedFaces, boolean withUv, long availableBytes) {
         this.availableBytes = availableBytes;
+        this.expectedFaces = expectedFaces;
         int capacity = (int) Math.min(3L * expectedFaces, Integer.MAX_VALUE - 16);
         this.indices = new int[capacity];
-        this.counts = new int[expectedFaces];
         this.uv = withUv ? new float[2 * capacity] : null;
     }
 
@@ -49,7 +53,7 @@ final class Polygons {
                 uv = Arrays.copyOf(uv, (int) (2 * grown));
             }
         }
-        if (faces == counts.length) {
+        if (counts != null && faces == counts.length) {
             counts = Arrays.copyOf(counts, (int) Math.min(Integer.MAX_VALUE - 16L, counts.length + (counts.length >> 1) + 16L));
         }
     }
@@ -72,6 +76,14 @@ final class Polygons {
 
     /** Ends the face whose {@code n} corners were added. */
     void endFace(int n) {
+        if (counts == null) {
+            if (n == 3) {
+                faces++;
+                return;
+            }
+            counts = new int[Math.max(expectedFaces, faces + 16)]; // the first face that is not a triangle
+            Arrays.fill(counts, 0, faces, 3);
+        }
         counts[faces++] = n;
     }
 
@@ -80,11 +92,17 @@ final class Polygons {
         indices[size++] = a;
         indices[size++] = b;
         indices[size++] = c;
-        counts[faces++] = 3;
+        endFace(3);
     }
 
     int faces() {
         return faces;
+    }
+
+    /** Drops what was added after the first {@code keepCorners} corners and {@code keepFaces} faces. */
+    void truncate(int keepCorners, int keepFaces) {
+        size = keepCorners;
+        faces = keepFaces;
     }
 
     /** @return the vertex list, exactly as long as needed */
@@ -92,9 +110,9 @@ final class Polygons {
         return size == indices.length ? indices : Arrays.copyOf(indices, size);
     }
 
-    /** @return the vertices per face, exactly as long as needed */
+    /** @return the vertices per face, exactly as long as needed; null when every face is a triangle */
     int[] counts() {
-        return faces == counts.length ? counts : Arrays.copyOf(counts, faces);
+        return counts == null || faces == counts.length ? counts : Arrays.copyOf(counts, faces);
     }
 
     /** @return the uv pairs per corner, exactly as long as needed, or null when not kept */
