@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -58,7 +57,6 @@ public final class SessionStoreImpl implements SessionStore {
     private String sessionId = UUID.randomUUID().toString();
     private ConcurrentSkipListMap<String, SessionEntry> entries = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final RememberedWrites writes = new RememberedWrites(MAX_REMEMBERED_WRITES);
     private final HeapAccount account;
     private final LongSupplier clock;
@@ -78,6 +76,7 @@ public final class SessionStoreImpl implements SessionStore {
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
     private final StoreLog log = new StoreLog(() -> logger != null ? logger : startLog);
+    private final SessionListeners listeners = new SessionListeners(writeLock, log);
 
     /**
      * Starts the store with the session it is configured to keep: the one handed over by the instance it
@@ -302,7 +301,7 @@ public final class SessionStoreImpl implements SessionStore {
             if (requestToken != null) {
                 writes.remember(requestToken, new SessionWrite(key, v, SessionChange.Type.PUT, value.kind(), value.summary()));
             }
-            notify(new SessionChange(key, v, SessionChange.Type.PUT, entry));
+            listeners.tell(new SessionChange(key, v, SessionChange.Type.PUT, entry));
         } finally {
             writeLock.unlock();
         }
@@ -317,10 +316,8 @@ public final class SessionStoreImpl implements SessionStore {
     private long nextVersion() {
         long v = version + 1;
         if (journal != null) {
-            String failure = journal.failure();
-            if (syncWrites && failure != null) {
-                throw new MeshportException(ErrorCode.UNAVAILABLE, "the session's file cannot be written (" + failure
-                        + "), and this host acknowledges writes only once they are on disk (durability=sync); nothing was changed");
+            if (syncWrites) {
+                journal.refuseWhileFailing();
             }
             if (v > journal.ceiling()) {
                 journal.raiseCeiling(v);
@@ -331,21 +328,8 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** With durability=sync: returns once the write is on disk. */
     private void awaitDisk(long v) {
-        if (!syncWrites) {
-            return;
-        }
-        boolean written;
-        try {
-            written = journal.awaitWritten(v, SYNC_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            written = false;
-        }
-        if (!written) {
-            String failure = journal.failure();
-            throw new MeshportException(ErrorCode.UNAVAILABLE, "version " + v + " is applied in memory but did not reach the session's"
-                    + " file " + (failure != null ? "(" + failure + ")" : "within " + SYNC_WAIT_MILLIS / 1000 + " s")
-                    + "; it is written when the disk accepts it");
+        if (syncWrites) {
+            journal.awaitOrRefuse(v, SYNC_WAIT_MILLIS);
         }
     }
 
@@ -419,7 +403,7 @@ public final class SessionStoreImpl implements SessionStore {
             if (requestToken != null) {
                 writes.remember(requestToken, new SessionWrite(key, v, SessionChange.Type.DELETE, null, Map.of()));
             }
-            notify(new SessionChange(key, v, SessionChange.Type.DELETE, null));
+            listeners.tell(new SessionChange(key, v, SessionChange.Type.DELETE, null));
         } finally {
             writeLock.unlock();
         }
@@ -444,9 +428,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public Subscription subscribe(String prefix, SessionListener listener) {
-        Subscriber s = new Subscriber(prefix == null ? "" : prefix, listener);
-        subscribers.add(s);
-        return s;
+        return listeners.subscribe(prefix, listener);
     }
 
     @Override
@@ -482,43 +464,7 @@ public final class SessionStoreImpl implements SessionStore {
         }
     }
 
-    private void notify(SessionChange change) {
-        for (Subscriber s : subscribers) {
-            if (s.open && change.key().startsWith(s.prefix)) {
-                try {
-                    s.listener.changed(change);
-                } catch (RuntimeException e) {
-                    log.warn("a session listener failed on " + change, e);
-                }
-            }
-        }
-    }
-
     private static String mib(long bytes) {
         return String.format("%.1f MiB", bytes / 1048576.0);
-    }
-
-    /** One registered listener. */
-    private final class Subscriber implements Subscription {
-        final String prefix;
-        final SessionListener listener;
-        volatile boolean open = true;
-
-        Subscriber(String prefix, SessionListener listener) {
-            this.prefix = prefix;
-            this.listener = listener;
-        }
-
-        @Override
-        public void close() {
-            // Taking the write lock means no notification is running when close returns.
-            writeLock.lock();
-            try {
-                open = false;
-                subscribers.remove(this);
-            } finally {
-                writeLock.unlock();
-            }
-        }
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.meshport.protocol.ErrorCode;
+import io.meshport.protocol.MeshportException;
 import io.meshport.session.SessionEntry;
 
 /**
@@ -126,6 +128,40 @@ final class WriteBehind {
     String failure() {
         synchronized (lock) {
             return failure;
+        }
+    }
+
+    /**
+     * Refuses a write while the disk fails, for a store whose writes wait for it.
+     *
+     * @throws MeshportException {@code UNAVAILABLE}, nothing having been changed
+     */
+    void refuseWhileFailing() {
+        String f = failure();
+        if (f != null) {
+            throw new MeshportException(ErrorCode.UNAVAILABLE, "the session's file cannot be written (" + f
+                    + "), and this host acknowledges writes only once they are on disk (durability=sync); nothing was changed");
+        }
+    }
+
+    /**
+     * Returns once a version is on disk.
+     *
+     * @throws MeshportException {@code UNAVAILABLE} when the disk failed or the time ran out (the write stays applied in memory)
+     */
+    void awaitOrRefuse(long version, long timeoutMillis) {
+        boolean written;
+        try {
+            written = awaitWritten(version, timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            written = false;
+        }
+        if (!written) {
+            String f = failure();
+            throw new MeshportException(ErrorCode.UNAVAILABLE, "version " + version + " is applied in memory but did not reach the"
+                    + " session's file " + (f != null ? "(" + f + ")" : "within " + timeoutMillis / 1000 + " s")
+                    + "; it is written when the disk accepts it");
         }
     }
 
