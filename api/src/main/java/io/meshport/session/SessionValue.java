@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.joml.primitives.AABBf;
 
@@ -28,7 +29,8 @@ public final class SessionValue {
     public static final String KIND_BYTES = "bytes";
 
     private final String kind;
-    private final Object value;
+    private volatile Object value;
+    private final Supplier<Object> loader;
     private final Map<String, Object> summary;
     private final long retainedBytes;
 
@@ -41,8 +43,32 @@ public final class SessionValue {
     public SessionValue(String kind, Object value, Map<String, Object> summary, long retainedBytes) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.value = Objects.requireNonNull(value, "value");
+        this.loader = null;
         this.summary = summary == null ? Collections.emptyMap() : Collections.unmodifiableMap(summary);
         this.retainedBytes = retainedBytes;
+    }
+
+    private SessionValue(String kind, Supplier<Object> loader, Map<String, Object> summary, long retainedBytes) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.summary = summary == null ? Collections.emptyMap() : Collections.unmodifiableMap(summary);
+        this.retainedBytes = retainedBytes;
+    }
+
+    /**
+     * A value known by its kind and summary whose value is read when first asked for: a session kept
+     * outside the host describes its entries (in {@code list}, in changes) without reading them.
+     *
+     * @param kind what the value is
+     * @param loader reads the value; it may throw a {@link io.meshport.protocol.MeshportException}
+     *        (e.g. {@code UNAVAILABLE}), and is then asked again on the next call of {@link #value()}
+     * @param summary a small map of plain values, not copied
+     * @param retainedBytes an estimate of the heap the value holds once read
+     * @return the value
+     * @since 1.3
+     */
+    public static SessionValue deferred(String kind, Supplier<Object> loader, Map<String, Object> summary, long retainedBytes) {
+        return new SessionValue(kind, loader, summary, retainedBytes);
     }
 
     /**
@@ -68,9 +94,19 @@ public final class SessionValue {
         return kind;
     }
 
-    /** @return the value */
+    /** @return the value (read first when the value is {@link #deferred}) */
     public Object value() {
-        return value;
+        Object v = value;
+        if (v == null) {
+            synchronized (this) {
+                v = value;
+                if (v == null) {
+                    v = Objects.requireNonNull(loader.get(), "a deferred value read as null");
+                    value = v;
+                }
+            }
+        }
+        return v;
     }
 
     /**
@@ -80,7 +116,7 @@ public final class SessionValue {
      * @throws ClassCastException if it is not
      */
     public <T> T value(Class<T> type) {
-        return type.cast(value);
+        return type.cast(value());
     }
 
     /** @return the summary map, unmodifiable */

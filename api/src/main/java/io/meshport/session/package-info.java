@@ -2,5 +2,5 @@
  * The session store: the in-memory, versioned key-value store that every connection shares.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.meshport.session;

@@ -99,7 +99,8 @@ public final class EmbeddedHost implements AutoCloseable {
 
         /**
          * @param where where the session is kept: {@code file} (under the data folder, surviving restarts
-         *        and crashes; the default) or {@code memory}
+         *        and crashes; the default), {@code memory}, or a {@code redis://HOST:PORT/NAME} URI (shared
+         *        by every host given it)
          * @return this
          */
         public Options session(String where) {

@@ -24,12 +24,13 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: meshport <command> [options]",
             "",
-            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--session file|memory]",
+            "  host  [--port P] [--bind ADDR] [--token-file F] [--data DIR] [--session file|memory|redis://H:P/NAME]",
             "        [--durability async|sync] [--web-port W|off] [--no-shell]",
             "        run a Meshport host until Ctrl-C (the Gogo shell runs when a terminal is attached);",
             "        it serves a live 3D view of the session at http://127.0.0.1:W/ (--web-port off: none);",
             "        the session is kept in DIR/session and survives restarts and crashes (--session memory: it",
-            "        ends with the host; --durability sync: a write is acknowledged once it is on the device)",
+            "        ends with the host; --durability sync: a write is acknowledged once it is on the device;",
+            "        --session redis://HOST:PORT/NAME: the session is kept in Redis, shared by every host given it)",
             "  send  FILE.obj|FILE.ply|FILE.stl --key K [--host H] [--port P] [--token-file F]",
             "        push a mesh file into a running host's session",
             "  demo  [--port P] [--web-port W] [--keep]",
@@ -135,7 +136,7 @@ public final class Main {
             o.data(Paths.get(a.value("--data")));
         }
         if (a.has("--session")) {
-            o.session(a.oneOf("--session", "file", "memory"));
+            o.session(a.session("--session"));
         }
         if (a.has("--durability")) {
             o.durability(a.oneOf("--durability", "async", "sync"));
@@ -274,6 +275,26 @@ public final class Main {
             String v = value(name);
             if (!java.util.Arrays.asList(allowed).contains(v)) {
                 throw new UsageException(name + " is one of " + String.join(", ", allowed) + ", not '" + v + "'");
+            }
+            return v;
+        }
+
+        /** @return {@code file}, {@code memory} or a {@code redis://} URI */
+        String session(String name) throws UsageException {
+            String v = value(name);
+            if (v.equals("file") || v.equals("memory")) {
+                return v;
+            }
+            if (!v.startsWith("redis://")) {
+                throw new UsageException(name + " is file, memory or redis://HOST:PORT/NAME, not '" + v + "'");
+            }
+            try {
+                java.net.URI uri = new java.net.URI(v);
+                if (uri.getHost() == null) {
+                    throw new UsageException(name + " '" + v + "' names no host: redis://HOST:PORT/NAME");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException(name + " '" + v + "' is not a URI: " + e.getReason());
             }
             return v;
         }

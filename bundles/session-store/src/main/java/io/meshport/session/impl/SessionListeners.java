@@ -3,6 +3,7 @@ package io.meshport.session.impl;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 import io.meshport.session.SessionChange;
 import io.meshport.session.SessionListener;
@@ -15,10 +16,10 @@ import io.meshport.session.SessionStore;
 final class SessionListeners {
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final Lock writeLock;
-    private final StoreLog log;
+    private final Supplier<StoreLog> log;
 
     /** @param writeLock the store's write lock, under which changes are told and subscriptions closed */
-    SessionListeners(Lock writeLock, StoreLog log) {
+    SessionListeners(Lock writeLock, Supplier<StoreLog> log) {
         this.writeLock = writeLock;
         this.log = log;
     }
@@ -36,7 +37,7 @@ final class SessionListeners {
                 try {
                     s.listener.changed(change);
                 } catch (RuntimeException e) {
-                    log.warn("a session listener failed on " + change, e);
+                    log.get().warn("a session listener failed on " + change, e);
                 }
             }
         }

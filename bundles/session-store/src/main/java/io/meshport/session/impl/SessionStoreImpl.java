@@ -11,23 +11,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.ComponentConstants;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
-import org.osgi.service.metatype.annotations.Designate;
 
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
-import io.meshport.protocol.Protocol;
 import io.meshport.session.AlreadyAppliedException;
 import io.meshport.session.SessionChange;
 import io.meshport.session.SessionEntry;
@@ -38,12 +26,11 @@ import io.meshport.session.SessionWrite;
 import io.meshport.swap.HandOver;
 
 /**
- * The in-memory session. Reads are lock-free (a concurrent sorted map of immutable entries); writes
- * take one lock, which orders them: the version number, the map update, the memory account and the
- * notification of listeners happen together, so listeners see changes in version order.
+ * The session kept by this host: in memory, and with a durable session in its file too. Reads are
+ * lock-free (a concurrent sorted map of immutable entries); writes take one lock, which orders them: the
+ * version number, the map update, the memory account and the notification of listeners happen together,
+ * so listeners see changes in version order.
  */
-@Component(service = SessionStore.class, immediate = true, configurationPid = SessionStoreImpl.PID)
-@Designate(ocd = StoreConfig.class)
 public final class SessionStoreImpl implements SessionStore {
     /** Configuration PID of the session store. */
     public static final String PID = "io.meshport.session";
@@ -64,42 +51,33 @@ public final class SessionStoreImpl implements SessionStore {
     private volatile long used;
     /** Set (under the write lock) once the session went to the next store: no more writes here. */
     private boolean retired;
-    private BundleContext context;
     private SessionKeeper keeper;
     /** Brings writes to the session's file; null for a session in memory. */
     private WriteBehind journal;
     private boolean syncWrites;
     /** Reads the durable file's values while the host serves; null once every key is read (or when there is none). */
     private volatile SessionLoader loader;
-    private Logger startLog;
-
-    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile Logger logger;
-    private final StoreLog log = new StoreLog(() -> logger != null ? logger : startLog);
-    private final SessionListeners listeners = new SessionListeners(writeLock, log);
+    private StoreLog log = new StoreLog(() -> null);
+    private final SessionListeners listeners = new SessionListeners(writeLock, () -> log);
 
     /**
      * Starts the store with the session it is configured to keep: the one handed over by the instance it
      * replaces (an update of this bundle), else the durable session's file, else a new session.
      *
      * @param config the configuration
+     * @param place where the session is kept
      * @param context the bundle's context (the host's data folder, and this bundle's data area)
      * @param handOver keeps the session in memory across an update, when the host has it
-     * @param log where starting reports
+     * @param log where it reports
      */
-    @Activate
-    public SessionStoreImpl(StoreConfig config, BundleContext context,
-            @Reference(cardinality = ReferenceCardinality.OPTIONAL) HandOver handOver,
-            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log) {
+    SessionStoreImpl(StoreConfig config, StorePlace place, BundleContext context, HandOver handOver, StoreLog log) {
         this(config.memoryBudgetBytes(), System::currentTimeMillis);
-        this.context = context;
-        this.startLog = log;
-        StorePlace place = StorePlace.of(config, context);
+        this.log = log;
         Path durableDir = place.durableDir();
         String durability = place.durability();
         File updateArea = context.getDataFile("update");
         keeper = new SessionKeeper(durableDir, updateArea == null ? null : updateArea.toPath(), durability.equals("sync"), handOver,
-                this.log);
+                log);
         SessionKeeper.State s = keeper.start(this::loaded);
         sessionId = s.sessionId();
         version = s.version();
@@ -127,7 +105,8 @@ public final class SessionStoreImpl implements SessionStore {
      */
     SessionStoreImpl(long budgetBytes, LongSupplier clock, Path durableDir, boolean sync, java.util.function.Consumer<String> lines) {
         this(budgetBytes, clock);
-        keeper = new SessionKeeper(durableDir, null, sync, null, new StoreLog(lines));
+        log = new StoreLog(lines);
+        keeper = new SessionKeeper(durableDir, null, sync, null, log);
         SessionKeeper.State s = keeper.start(this::loaded);
         sessionId = s.sessionId();
         version = s.version();
@@ -236,12 +215,12 @@ public final class SessionStoreImpl implements SessionStore {
      * Stops the store. When its bundle is updated or stopped while the host runs, the session is passed
      * to the next instance; when the host stops, a durable session's file is brought up to date and
      * closed, and a session in memory ends.
+     *
+     * @param reason why the component is deactivated (a DS reason)
+     * @param hostStopping whether the whole host is stopping
      */
-    @Deactivate
-    void deactivate(int reason) {
+    void deactivate(int reason, boolean hostStopping) {
         loadedAll(); // the next store takes the session whole
-        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
-        boolean hostStopping = system != null && (system.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
         writeLock.lock();
         try {
             // The next store owns the session from here: a write that was waiting for the lock must neither
@@ -272,8 +251,8 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public SessionEntry put(String key, String codec, long payloadBytes, SessionValue value, long ifVersion, String requestToken) {
-        checkKey(key);
-        checkToken(requestToken);
+        StoreChecks.checkKey(key);
+        StoreChecks.checkToken(requestToken);
         loadedAll();
         SessionEntry entry;
         writeLock.lock();
@@ -284,11 +263,7 @@ public final class SessionStoreImpl implements SessionStore {
             checkVersion(key, old, ifVersion);
             long delta = value.retainedBytes() - (old == null ? 0 : old.value().retainedBytes());
             if (delta > 0 && !account.fits(delta)) {
-                long inFlight = account.reservedBytes();
-                throw new MeshportException(ErrorCode.OVERLOADED, "the session is full: it holds " + mib(used)
-                        + (inFlight > 0 ? " and data in flight " + mib(inFlight) : "") + " of its " + mib(account.limitBytes())
-                        + " budget, and this value needs " + mib(delta) + " more",
-                        Map.of("usedBytes", used, "inFlightBytes", inFlight, "budgetBytes", account.limitBytes()));
+                throw StoreChecks.full(account, used, delta);
             }
             long v = nextVersion();
             entry = new SessionEntry(key, v, codec, payloadBytes, clock.getAsLong(), value);
@@ -364,24 +339,17 @@ public final class SessionStoreImpl implements SessionStore {
         }
     }
 
-    private static void checkToken(String requestToken) {
-        if (requestToken != null && (requestToken.isEmpty() || requestToken.length() > MAX_TOKEN_LENGTH)) {
-            throw new MeshportException(ErrorCode.BAD_REQUEST, "a request token is 1 to " + MAX_TOKEN_LENGTH + " characters, not "
-                    + requestToken.length());
-        }
-    }
-
     @Override
     public Optional<SessionEntry> get(String key) {
-        checkKey(key);
+        StoreChecks.checkKey(key);
         loadedFirst(key);
         return Optional.ofNullable(entries.get(key));
     }
 
     @Override
     public long delete(String key, long ifVersion, String requestToken) {
-        checkKey(key);
-        checkToken(requestToken);
+        StoreChecks.checkKey(key);
+        StoreChecks.checkToken(requestToken);
         loadedAll();
         long v;
         writeLock.lock();
@@ -446,13 +414,6 @@ public final class SessionStoreImpl implements SessionStore {
         return account;
     }
 
-    private static void checkKey(String key) {
-        String problem = Protocol.keyProblem(key);
-        if (problem != null) {
-            throw new MeshportException(ErrorCode.BAD_KEY, problem);
-        }
-    }
-
     private static void checkVersion(String key, SessionEntry old, long ifVersion) {
         if (ifVersion == ANY_VERSION) {
             return;
@@ -462,9 +423,5 @@ public final class SessionStoreImpl implements SessionStore {
             throw MeshportException.conflict("'" + key + "' is at version " + current
                     + (current == 0 ? " (absent)" : "") + ", not " + ifVersion, current);
         }
-    }
-
-    private static String mib(long bytes) {
-        return String.format("%.1f MiB", bytes / 1048576.0);
     }
 }

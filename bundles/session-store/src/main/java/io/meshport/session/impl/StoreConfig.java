@@ -12,8 +12,9 @@ public @interface StoreConfig {
     long memoryBudgetBytes() default 0;
 
     /** @return where the session is kept */
-    @AttributeDefinition(description = "Where the session is kept: 'file' (on disk, surviving restarts and crashes) or"
-            + " 'memory' (ends with the host); empty for the framework property meshport.session, else 'file'")
+    @AttributeDefinition(description = "Where the session is kept: 'file' (on disk, surviving restarts and crashes),"
+            + " 'memory' (ends with the host), or the URI of a session several hosts share, e.g. redis://HOST:PORT/NAME"
+            + " (served by the backend bundle of that scheme); empty for the framework property meshport.session, else 'file'")
     String session() default "";
 
     /** @return when a write is acknowledged */

@@ -1,6 +1,8 @@
 package io.meshport.session.impl;
 
 import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -11,20 +13,38 @@ import org.osgi.framework.BundleContext;
  * else the framework properties the launcher sets ({@code meshport.session},
  * {@code meshport.session.durability}, {@code meshport.data}).
  *
- * @param durableDir the folder of the session's file, or null for a session in memory
+ * @param durableDir the folder of the session's file, or null for a session in memory or shared
  * @param durability {@code async} or {@code sync}
+ * @param shared the URI of a session kept outside the host (e.g. {@code redis://host:6379/name}), or null
  */
-record StorePlace(Path durableDir, String durability) {
+record StorePlace(Path durableDir, String durability, URI shared) {
     static StorePlace of(StoreConfig config, BundleContext context) {
         String where = setting(config.session(), context.getProperty("meshport.session"), "file");
         String durability = setting(config.durability(), context.getProperty("meshport.session.durability"), "async");
+        URI shared = null;
         if (!where.equals("file") && !where.equals("memory")) {
-            throw new IllegalArgumentException("session: '" + where + "' is neither 'file' nor 'memory'");
+            shared = sharedUri(where);
         }
         if (!durability.equals("async") && !durability.equals("sync")) {
             throw new IllegalArgumentException("durability: '" + durability + "' is neither 'async' nor 'sync'");
         }
-        return new StorePlace(where.equals("file") ? durableFolder(config.directory(), context) : null, durability);
+        return new StorePlace(where.equals("file") ? durableFolder(config.directory(), context) : null, durability, shared);
+    }
+
+    /** @return the URI of a shared session, e.g. {@code redis://host:6379/name} */
+    static URI sharedUri(String where) {
+        URI uri;
+        try {
+            uri = new URI(where);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("session: '" + where + "' is not 'file', 'memory' or a URI such as"
+                    + " redis://HOST:PORT/NAME (" + e.getReason() + ")");
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("session: '" + where + "' is not 'file', 'memory' or a URI such as"
+                    + " redis://HOST:PORT/NAME");
+        }
+        return uri;
     }
 
     private static String setting(String configured, String property, String otherwise) {
