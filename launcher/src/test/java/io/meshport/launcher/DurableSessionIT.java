@@ -6,19 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,59 +30,6 @@ import io.meshport.protocol.MeshportException;
  * starts a new, empty session, as before.
  */
 class DurableSessionIT {
-    private static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-
-    /** {@code meshport host} in a process of its own. */
-    private static final class Host implements AutoCloseable {
-        final Process process;
-        final Path log;
-        final int port;
-
-        Host(Path data, String... more) throws IOException, InterruptedException {
-            Path dist = Paths.get(System.getProperty("meshport.home"));
-            String cp = ROOT.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
-            List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0",
-                    "--web-port", "off", "--data", data.toString()));
-            cmd.addAll(List.of(more));
-            log = Files.createTempFile("meshport-host-", ".log");
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Integer p = null;
-            while (p == null && System.nanoTime() < deadline && process.isAlive()) {
-                Matcher m = LISTENING.matcher(log());
-                if (m.find()) {
-                    p = Integer.parseInt(m.group(1));
-                } else {
-                    Thread.sleep(50);
-                }
-            }
-            if (p == null) {
-                process.destroyForcibly();
-                throw new AssertionError("the host did not listen within 60 s:\n" + log());
-            }
-            port = p;
-        }
-
-        String log() throws IOException {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL: no shutdown hook, no final write
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (process.isAlive()) {
-                kill();
-            }
-            Files.deleteIfExists(log);
-        }
-    }
-
     private static Mesh mesh(int points, long seed) {
         Random r = new Random(seed);
         float[] p = new float[points * 3];
@@ -109,7 +48,7 @@ class DurableSessionIT {
         Map<String, Long> versions = new HashMap<>();
         String session;
         long last;
-        try (Host first = new Host(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
+        try (HostProcess first = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
             session = c.hostInfo().session();
             for (int i = 0; i < 10; i++) {
                 Mesh m = mesh(20_000 + i, i);
@@ -136,7 +75,7 @@ class DurableSessionIT {
             Thread.sleep(1500); // what the contract promises: writes acknowledged at least 1 s before the kill
             first.kill();
         }
-        try (Host second = new Host(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
+        try (HostProcess second = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
             assertEquals(session, c.hostInfo().session(), "the same session after the kill");
             Map<String, Long> listed = new HashMap<>();
             for (EntryInfo e : c.list("")) {
@@ -161,19 +100,19 @@ class DurableSessionIT {
     void aCleanStopKeepsTheCounterExactlyAndMemoryModeStartsAfresh(@TempDir Path data) throws Exception {
         String session;
         long v;
-        try (Host first = new Host(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
+        try (HostProcess first = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
             session = c.hostInfo().session();
             v = c.putBytes("k", new byte[] {1, 2, 3}).version();
             first.process.destroy(); // SIGTERM: the host stops cleanly
             assertTrue(first.process.waitFor(60, TimeUnit.SECONDS));
         }
-        try (Host second = new Host(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
+        try (HostProcess second = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
             assertEquals(session, c.hostInfo().session());
             assertEquals(v + 1, c.putBytes("k2", new byte[] {4}).version(), "after a clean stop no version is skipped");
             second.process.destroy();
             assertTrue(second.process.waitFor(60, TimeUnit.SECONDS));
         }
-        try (Host third = new Host(data, "--session", "memory"); MeshportClient c = MeshportClient.connect("127.0.0.1", third.port)) {
+        try (HostProcess third = new HostProcess(data, "--session", "memory"); MeshportClient c = MeshportClient.connect("127.0.0.1", third.port)) {
             assertNotEquals(session, c.hostInfo().session(), "--session memory: a session of its own");
             assertTrue(c.list("").isEmpty());
             assertTrue(third.log().contains("kept in memory only"), third.log());
