@@ -23,12 +23,14 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path dir;
     private final boolean appendOnly;
+    private final RedisServer primary;
     private int port;
     private Process process;
 
-    private RedisServer(Path dir, boolean appendOnly) {
+    private RedisServer(Path dir, boolean appendOnly, RedisServer primary) {
         this.dir = dir;
         this.appendOnly = appendOnly;
+        this.primary = primary;
     }
 
     /**
@@ -39,7 +41,22 @@ public final class RedisServer implements AutoCloseable {
      * @return the running server
      */
     public static RedisServer start(Path dir, boolean appendOnly) throws IOException, InterruptedException {
-        RedisServer r = new RedisServer(dir, appendOnly);
+        return start(new RedisServer(dir, appendOnly, null));
+    }
+
+    /**
+     * Starts a replica of a running server.
+     *
+     * @param dir its folder
+     * @param primary the server it replicates
+     * @return the running replica (it may still be catching up with its primary)
+     */
+    public static RedisServer startReplica(Path dir, RedisServer primary) throws IOException, InterruptedException {
+        return start(new RedisServer(dir, false, primary));
+    }
+
+    private static RedisServer start(RedisServer r) throws IOException, InterruptedException {
+        Path dir = r.dir;
         Files.createDirectories(dir);
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -66,6 +83,9 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", appendOnly ? "yes" : "no"));
         if (appendOnly) {
             cmd.addAll(List.of("--appendfsync", "everysec"));
+        }
+        if (primary != null) {
+            cmd.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port)));
         }
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.out").toFile()).start();

@@ -237,6 +237,7 @@ final class SharedStore implements SessionStore {
     @Override
     public Optional<SessionEntry> get(String key) {
         StoreChecks.checkKey(key);
+        long previous = -1;
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             StoredRecord r = call(s -> s.head(key));
             if (r == null) {
@@ -247,7 +248,13 @@ final class SharedStore implements SessionStore {
             if (e != null) {
                 return Optional.of(e);
             }
-            // Written again between its head and its body: read the newer one.
+            if (r.version() == previous) { // not written again: its value is gone
+                log.error("the shared session's value of '" + key + "' (version " + r.version() + ") is missing from "
+                        + where + " (evicted by maxmemory-policy, or lost in a restart without persistence?)");
+                throw new MeshportException(ErrorCode.INTERNAL, "the value of '" + key + "' (version " + r.version()
+                        + ") is missing from the shared session's store; it is not served");
+            }
+            previous = r.version(); // written again between its head and its body: read the newer one
         }
         throw new MeshportException(ErrorCode.UNAVAILABLE, "'" + key + "' was written again while it was being read, "
                 + READ_ATTEMPTS + " times; ask again");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,7 @@ import io.meshport.session.redis.impl.RedisBackend;
 import io.meshport.session.redis.impl.RedisConfig;
 import io.meshport.testkit.RedisServer;
 import io.meshport.wire.mesh.MeshCborWriter;
+import redis.clients.jedis.RedisClient;
 
 /** Two stores sharing one session on a real redis-server, as two hosts would. */
 class SharedStoreTest {
@@ -67,8 +69,12 @@ class SharedStoreTest {
     }
 
     private SharedStore host(String name, int chunkBytes) {
+        return host(name, config(chunkBytes, 0));
+    }
+
+    private SharedStore host(String name, RedisConfig config) {
         SharedStore s = new SharedStore(URI.create(redis.uri(name)), 1L << 30, System::currentTimeMillis, new StoreLog(log::add));
-        s.backendArrived(new RedisBackend(config(chunkBytes)), "redis");
+        s.backendArrived(new RedisBackend(config), "redis");
         stores.add(s);
         return s;
     }
@@ -78,6 +84,10 @@ class SharedStoreTest {
     }
 
     static RedisConfig config(int chunkBytes) {
+        return config(chunkBytes, 0);
+    }
+
+    static RedisConfig config(int chunkBytes, int replicas) {
         return new RedisConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -107,6 +117,11 @@ class SharedStoreTest {
             @Override
             public int chunkBytes() {
                 return chunkBytes;
+            }
+
+            @Override
+            public int replicas() {
+                return replicas;
             }
 
             @Override
@@ -287,6 +302,52 @@ class SharedStoreTest {
         assertSameMesh(m, b.get("big").orElseThrow().value().value(Mesh.class));
         putMesh(a, "big", mesh(3, 8), -1, null);
         assertEquals(3, b.get("big").orElseThrow().value().value(Mesh.class).pointCount());
+    }
+
+    @Test
+    void aWriteWaitsForTheReplicasItIsConfiguredFor() throws Exception {
+        SharedStore a = host("replicated", config(1 << 20, 1));
+        MeshportException e = assertThrows(MeshportException.class, () -> putMesh(a, "k", mesh(10, 14), -1, null));
+        assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("reached 0 of 1 replicas"), e.getMessage());
+        assertEquals(1, a.get("k").orElseThrow().version(), "applied on the primary, as the message says");
+        try (RedisServer replica = RedisServer.startReplica(dir.resolve("replica"), redis)) {
+            SessionEntry put = null;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (put == null && System.nanoTime() < end) { // the replica first catches up with the primary
+                try {
+                    put = putMesh(a, "k", mesh(10, 15), -1, null);
+                } catch (MeshportException x) {
+                    assertEquals(ErrorCode.UNAVAILABLE, x.code());
+                }
+            }
+            assertTrue(put != null, "no write reached the replica");
+        }
+    }
+
+    @Test
+    void aDamagedOrMissingValueIsNeverServed() {
+        SharedStore a = host();
+        SharedStore b = host();
+        putMesh(a, "damaged", mesh(100, 16), -1, null);
+        putMesh(a, "missing", mesh(100, 17), -1, null);
+        try (RedisClient r = RedisClient.create("127.0.0.1", redis.port())) {
+            byte[] piece = r.get(("meshport:{test}:b:" + blob(r, "damaged") + ":0").getBytes(StandardCharsets.UTF_8));
+            piece[piece.length / 2] ^= 0x10;
+            r.set(("meshport:{test}:b:" + blob(r, "damaged") + ":0").getBytes(StandardCharsets.UTF_8), piece);
+            r.del("meshport:{test}:b:" + blob(r, "missing") + ":0");
+        }
+        MeshportException damaged = assertThrows(MeshportException.class, () -> b.get("damaged"));
+        assertEquals(ErrorCode.INTERNAL, damaged.code());
+        assertTrue(damaged.getMessage().contains("damaged"), damaged.getMessage());
+        MeshportException missing = assertThrows(MeshportException.class, () -> b.get("missing"));
+        assertEquals(ErrorCode.INTERNAL, missing.code());
+        assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+        assertEquals(100, a.get("damaged").orElseThrow().value().value(Mesh.class).pointCount(), "the writer holds it decoded");
+    }
+
+    private static String blob(RedisClient r, String key) {
+        return r.hget("meshport:{test}:k:" + key, "b");
     }
 
     @Test

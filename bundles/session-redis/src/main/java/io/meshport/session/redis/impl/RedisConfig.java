@@ -28,6 +28,12 @@ public @interface RedisConfig {
     @AttributeDefinition(description = "Bytes of each piece a value is stored in (Redis strings hold at most 512 MB)")
     int chunkBytes() default 64 << 20;
 
+    /** @return the replicas a write must reach before it is acknowledged */
+    @AttributeDefinition(description = "Replicas each write must reach (Redis WAIT) before it is acknowledged; 0 = the"
+            + " primary's own acknowledgement. A write that reaches fewer within half of timeoutMillis gets UNAVAILABLE: it was applied"
+            + " on the primary, and may be lost if the primary fails before its replicas have it")
+    int replicas() default 0;
+
     /** @return how long a replaced value is still kept */
     @AttributeDefinition(description = "Seconds a replaced or deleted value is still kept, for the hosts reading it at that moment")
     int replacedSeconds() default 60;

@@ -20,11 +20,14 @@ import io.meshport.session.backend.StoredChange;
 import io.meshport.session.backend.StoredRecord;
 import io.meshport.session.backend.WriteOutcome;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.commands.ScriptingKeyBinaryCommands;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.params.XReadParams;
@@ -103,13 +106,9 @@ final class RedisSession implements SharedSession {
             blob = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(ThreadLocalRandom.current().nextLong());
             pieces = storePieces(blob, w.body());
         }
-        List<?> reply;
-        try {
-            reply = (List<?>) evalWrite(w, blob, pieces);
-        } catch (MeshportException e) {
-            dropPieces(blob, pieces);
-            throw e;
-        }
+        // A failure here leaves the pieces: the script may have run and made them the key's value; if it did
+        // not, they expire (PENDING_MILLIS).
+        List<?> reply = (List<?>) evalWrite(w, blob, pieces);
         String status = RedisKeys.text((byte[]) reply.get(0));
         switch (status) {
             case "ok":
@@ -178,16 +177,37 @@ final class RedisSession implements SharedSession {
                 RedisKeys.utf8(Integer.toString(pieces)), RedisKeys.utf8(Long.toString(config.keepChanges())),
                 RedisKeys.utf8(Long.toString(config.tokenSeconds())), RedisKeys.utf8(Long.toString(config.replacedSeconds() * 1000L)),
                 keys.blobPrefix, RedisKeys.utf8(token ? "1" : "0"));
+        if (config.replicas() == 0) {
+            return redis(r -> script(r, k, a));
+        }
+        // WAIT counts the replicas that have this connection's writes: the script and the WAIT share one.
         return redis(r -> {
-            try {
-                return r.evalsha(RedisKeys.utf8(SCRIPT_SHA), k, a);
-            } catch (JedisDataException e) {
-                if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
-                    return r.eval(SCRIPT, k, a);
+            try (Connection c = r.getPool().getResource()) {
+                Jedis j = new Jedis(c);
+                Object reply = script(j, k, a);
+                if ("ok".equals(RedisKeys.text((byte[]) ((List<?>) reply).get(0)))) {
+                    long wait = config.timeoutMillis() / 2; // within the socket's timeout, which is timeoutMillis
+                    long reached = j.waitReplicas(config.replicas(), wait);
+                    if (reached < config.replicas()) {
+                        throw new MeshportException(ErrorCode.UNAVAILABLE, "the write of '" + w.key() + "' took version "
+                                + ((List<?>) reply).get(1) + " on the primary but reached " + reached + " of " + config.replicas()
+                                + " replicas within " + wait + " ms: it may be lost if the primary fails now");
+                    }
                 }
-                throw e;
+                return reply;
             }
         });
+    }
+
+    private static Object script(ScriptingKeyBinaryCommands r, List<byte[]> k, List<byte[]> a) {
+        try {
+            return r.evalsha(RedisKeys.utf8(SCRIPT_SHA), k, a);
+        } catch (JedisDataException e) {
+            if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                return r.eval(SCRIPT, k, a);
+            }
+            throw e;
+        }
     }
 
     /** @return what an earlier write with the same token did, from its token's hash (k, v, d, h) */
