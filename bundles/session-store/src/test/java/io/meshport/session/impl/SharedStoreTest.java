@@ -398,6 +398,34 @@ class SharedStoreTest {
     }
 
     @Test
+    void aFrozenRedisIsUnavailableInBoundedTimeNotAHang() throws Exception {
+        SharedStore a = host();
+        putMesh(a, "k", mesh(10, 18), -1, null);
+        redis.pause(); // SIGSTOP: connections stay open, nothing answers
+        try {
+            for (Runnable op : List.<Runnable>of(() -> a.get("k"), () -> putMesh(a, "k", mesh(10, 19), -1, null), () -> a.list(""))) {
+                long start = System.nanoTime();
+                MeshportException e = assertThrows(MeshportException.class, op::run);
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(ErrorCode.UNAVAILABLE, e.code(), e.getMessage());
+                assertTrue(millis < 4L * TIMEOUT_MILLIS, "refused after " + millis + " ms");
+            }
+        } finally {
+            redis.resume();
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            try {
+                assertEquals(10, a.get("k").orElseThrow().value().value(Mesh.class).pointCount());
+                return;
+            } catch (MeshportException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the store did not come back after Redis went on");
+    }
+
+    @Test
     void withoutItsBackendTheSessionIsUnavailableAndComesBack() {
         SharedStore a = new SharedStore(URI.create(redis.uri("test")), 1L << 30, System::currentTimeMillis, new StoreLog(log::add));
         stores.add(a);
