@@ -39,9 +39,6 @@ import io.meshport.session.backend.WriteOutcome;
  * it and its bytes, a mesh as the protocol's mesh map, with a CRC-32C that is checked when it is read.
  */
 final class SharedStore implements SessionStore {
-    /** How many times a read tries again when the key is written between its head and its body. */
-    private static final int READ_ATTEMPTS = 5;
-
     private final URI where;
     private final StoreLog log;
     private final LongSupplier clock;
@@ -234,30 +231,19 @@ final class SharedStore implements SessionStore {
         return new SessionWrite(out.key(), out.version(), SessionChange.Type.PUT, h.kind(), SummaryBytes.decode(h.summary()));
     }
 
+    /**
+     * Asks the backend for the key's current version only: the value is the one held decoded when it is of
+     * that version, else it is read when first asked for (a put's check of {@code ifVersion} reads no value).
+     */
     @Override
     public Optional<SessionEntry> get(String key) {
         StoreChecks.checkKey(key);
-        long previous = -1;
-        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            StoredRecord r = call(s -> s.head(key));
-            if (r == null) {
-                cache.forgetOlder(key, Long.MAX_VALUE);
-                return Optional.empty();
-            }
-            SessionEntry e = read(r);
-            if (e != null) {
-                return Optional.of(e);
-            }
-            if (r.version() == previous) { // not written again: its value is gone
-                log.error("the shared session's value of '" + key + "' (version " + r.version() + ") is missing from "
-                        + where + " (evicted by maxmemory-policy, or lost in a restart without persistence?)");
-                throw new MeshportException(ErrorCode.INTERNAL, "the value of '" + key + "' (version " + r.version()
-                        + ") is missing from the shared session's store; it is not served");
-            }
-            previous = r.version(); // written again between its head and its body: read the newer one
+        StoredRecord r = call(s -> s.head(key));
+        if (r == null) {
+            cache.forgetOlder(key, Long.MAX_VALUE);
+            return Optional.empty();
         }
-        throw new MeshportException(ErrorCode.UNAVAILABLE, "'" + key + "' was written again while it was being read, "
-                + READ_ATTEMPTS + " times; ask again");
+        return Optional.of(describe(r));
     }
 
     /** @return the record's entry, from the cache or read and decoded, or null when its body is no longer kept */
@@ -310,13 +296,25 @@ final class SharedStore implements SessionStore {
         Supplier<Object> reader = () -> {
             SessionEntry e = read(r);
             if (e == null) {
-                throw new MeshportException(ErrorCode.NOT_FOUND, "version " + r.version() + " of '" + r.key()
-                        + "' is no longer kept: the key was written again or deleted since");
+                throw missing(r);
             }
             return e.value().value();
         };
         SessionValue value = SessionValue.deferred(h.kind(), reader, SummaryBytes.decode(h.summary()), h.retainedBytes());
         return new SessionEntry(r.key(), r.version(), h.codec(), h.payloadBytes(), h.updated(), value);
+    }
+
+    /** @return why a record's value could not be read: replaced long enough ago, or lost from the backend */
+    private MeshportException missing(StoredRecord r) {
+        StoredRecord now = call(s -> s.head(r.key()));
+        if (now == null || now.version() != r.version()) {
+            return new MeshportException(ErrorCode.NOT_FOUND, "version " + r.version() + " of '" + r.key()
+                    + "' is no longer kept: the key was written again or deleted since");
+        }
+        log.error("the shared session's value of '" + r.key() + "' (version " + r.version() + ") is missing from " + where
+                + " (evicted by maxmemory-policy, or lost in a restart without persistence?)");
+        return new MeshportException(ErrorCode.INTERNAL, "the value of '" + r.key() + "' (version " + r.version()
+                + ") is missing from the shared session's store; it is not served");
     }
 
     /** Tells the listeners of changes read from the backend, in version order; forgets values they replace. */

@@ -88,6 +88,10 @@ class SharedStoreTest {
     }
 
     static RedisConfig config(int chunkBytes, int replicas) {
+        return config(chunkBytes, replicas, 60);
+    }
+
+    static RedisConfig config(int chunkBytes, int replicas, int replacedSeconds) {
         return new RedisConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -126,7 +130,7 @@ class SharedStoreTest {
 
             @Override
             public int replacedSeconds() {
-                return 60;
+                return replacedSeconds;
             }
         };
     }
@@ -194,9 +198,9 @@ class SharedStoreTest {
         SharedStore a = host();
         SharedStore b = host();
         SessionEntry put = putMesh(a, "k", mesh(500, 2), -1, null);
-        assertSame(put.value(), a.get("k").orElseThrow().value(), "the writer keeps what it decoded");
+        assertSame(put.value().value(), a.get("k").orElseThrow().value().value(), "the writer keeps what it decoded");
         SessionEntry first = b.get("k").orElseThrow();
-        assertSame(first.value(), b.get("k").orElseThrow().value(), "the reader decodes once");
+        assertSame(first.value().value(), b.get("k").orElseThrow().value().value(), "the reader decodes once");
         SessionEntry next = putMesh(a, "k", mesh(500, 3), -1, null);
         SessionEntry again = b.get("k").orElseThrow();
         assertEquals(next.version(), again.version(), "read your writes across hosts");
@@ -337,13 +341,32 @@ class SharedStoreTest {
             r.set(("meshport:{test}:b:" + blob(r, "damaged") + ":0").getBytes(StandardCharsets.UTF_8), piece);
             r.del("meshport:{test}:b:" + blob(r, "missing") + ":0");
         }
-        MeshportException damaged = assertThrows(MeshportException.class, () -> b.get("damaged"));
+        MeshportException damaged = assertThrows(MeshportException.class, () -> b.get("damaged").orElseThrow().value().value());
         assertEquals(ErrorCode.INTERNAL, damaged.code());
         assertTrue(damaged.getMessage().contains("damaged"), damaged.getMessage());
-        MeshportException missing = assertThrows(MeshportException.class, () -> b.get("missing"));
+        MeshportException missing = assertThrows(MeshportException.class, () -> b.get("missing").orElseThrow().value().value());
         assertEquals(ErrorCode.INTERNAL, missing.code());
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
         assertEquals(100, a.get("damaged").orElseThrow().value().value(Mesh.class).pointCount(), "the writer holds it decoded");
+    }
+
+    @Test
+    void aReplacedValueStaysReadableAWhileThenALaterWriteDropsIt() throws Exception {
+        SharedStore a = host("test", config(1 << 20, 0, 1));
+        SharedStore b = host("test", config(1 << 20, 0, 1));
+        putMesh(a, "k", mesh(100, 20), -1, null);
+        SessionEntry old = b.list("").get(0); // described, not read yet
+        try (RedisClient r = RedisClient.create("127.0.0.1", redis.port())) {
+            String oldPiece = "meshport:{test}:b:" + blob(r, "k") + ":0";
+            putMesh(a, "k", mesh(200, 21), -1, null);
+            assertEquals(1, r.zcard("meshport:{test}:replaced"));
+            assertEquals(100, old.value().value(Mesh.class).pointCount(), "a host reading the replaced value still can");
+            Thread.sleep(1100);
+            putMesh(a, "other", mesh(3, 22), -1, null); // a later write drops what is due
+            assertEquals(0, r.exists(oldPiece) ? 1 : 0, "the replaced value is gone from Redis");
+            assertEquals(0, r.zcard("meshport:{test}:replaced"), "dropped by the write, not left to Redis's sampling of expiries");
+            assertEquals(200, b.get("k").orElseThrow().value().value(Mesh.class).pointCount());
+        }
     }
 
     private static String blob(RedisClient r, String key) {

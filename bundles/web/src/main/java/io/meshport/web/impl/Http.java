@@ -218,8 +218,17 @@ final class Http {
         Optional<SessionEntry> found;
         try {
             found = s.get(key);
+            if (found.isPresent()) {
+                found.get().value().value(); // a shared session reads it now, where its failure can be answered
+            }
         } catch (MeshportException e) {
-            error(response, HttpServletResponse.SC_BAD_REQUEST, e.code().name(), e.getMessage());
+            int status = switch (e.code()) {
+                case UNAVAILABLE -> HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+                case INTERNAL -> HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+                case NOT_FOUND -> HttpServletResponse.SC_NOT_FOUND;
+                default -> HttpServletResponse.SC_BAD_REQUEST;
+            };
+            error(response, status, e.code().name(), e.getMessage());
             return null;
         }
         if (found.isEmpty()) {

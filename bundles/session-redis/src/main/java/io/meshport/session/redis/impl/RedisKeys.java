@@ -16,6 +16,7 @@ final class RedisKeys {
     final byte[] keys;
     final byte[] changes;
     final byte[] blobPrefix;
+    final byte[] replaced;
 
     RedisKeys(String name) {
         prefix = "meshport:{" + name + "}:";
@@ -24,6 +25,7 @@ final class RedisKeys {
         keys = bytes("keys");
         changes = bytes("changes");
         blobPrefix = bytes("b:");
+        replaced = bytes("replaced");
     }
 
     byte[] entry(String key) {

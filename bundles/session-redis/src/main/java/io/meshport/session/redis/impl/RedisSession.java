@@ -28,6 +28,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.commands.ScriptingKeyBinaryCommands;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.params.XReadParams;
@@ -60,8 +61,12 @@ final class RedisSession implements SharedSession {
         pool.setMinIdle(0);
         pool.setBlockWhenExhausted(true);
         pool.setMaxWait(Duration.ofMillis(config.timeoutMillis()));
-        // A connection left from before a Redis restart is found dead here, not by the request using it.
-        pool.setTestOnBorrow(true);
+        // Idle connections are checked in the background, not on each borrow (a PING before every command); a
+        // request meeting a connection that died meanwhile tries once more when it may (see again).
+        pool.setTestOnBorrow(false);
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
+        pool.setNumTestsPerEvictionRun(-1);
         DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder().connectionTimeoutMillis(config.timeoutMillis())
                 .socketTimeoutMillis(config.timeoutMillis()).clientName("meshport-host");
         if (place.user() != null) {
@@ -73,9 +78,28 @@ final class RedisSession implements SharedSession {
         this.client = RedisClient.builder().hostAndPort(place.host(), place.port()).clientConfig(c.build()).poolConfig(pool).build();
     }
 
+    /** Calls Redis once; for a call that may run twice (reads, and writes carrying a request token), see {@link #again}. */
     private <T> T redis(Function<RedisClient, T> call) {
+        return redis(call, false);
+    }
+
+    /** Calls Redis, a second time after a broken connection (one left from before a Redis restart, say). */
+    private <T> T again(Function<RedisClient, T> call) {
+        return redis(call, true);
+    }
+
+    private <T> T redis(Function<RedisClient, T> call, boolean repeatable) {
         if (closed) {
             throw new MeshportException(ErrorCode.UNAVAILABLE, "the session " + place + " was closed");
+        }
+        try {
+            return call.apply(client);
+        } catch (JedisConnectionException e) {
+            if (!repeatable) {
+                throw RedisFailures.of(place, e);
+            }
+        } catch (RuntimeException e) {
+            throw RedisFailures.of(place, e);
         }
         try {
             return call.apply(client);
@@ -86,7 +110,7 @@ final class RedisSession implements SharedSession {
 
     @Override
     public String sessionId() {
-        return redis(r -> {
+        return again(r -> {
             r.set(keys.id, RedisKeys.utf8(UUID.randomUUID().toString()), SetParams.setParams().nx());
             return RedisKeys.text(r.get(keys.id));
         });
@@ -94,7 +118,7 @@ final class RedisSession implements SharedSession {
 
     @Override
     public long currentVersion() {
-        byte[] v = redis(r -> r.get(keys.version));
+        byte[] v = again(r -> r.get(keys.version));
         return v == null ? 0 : Long.parseLong(RedisKeys.text(v));
     }
 
@@ -137,7 +161,7 @@ final class RedisSession implements SharedSession {
     private int storePieces(String blob, byte[] body) {
         int chunk = Math.max(1, config.chunkBytes());
         int pieces = (body.length + chunk - 1) / chunk;
-        redis(r -> {
+        again(r -> {
             try (AbstractPipeline p = r.pipelined()) {
                 for (int i = 0; i < pieces; i++) {
                     int from = i * chunk;
@@ -171,14 +195,16 @@ final class RedisSession implements SharedSession {
     private Object evalWrite(RecordWrite w, String blob, int pieces) {
         byte[] entry = keys.entry(w.key());
         boolean token = w.requestToken() != null;
-        List<byte[]> k = List.of(keys.version, keys.keys, entry, keys.changes, token ? keys.token(w.requestToken()) : entry);
+        List<byte[]> k = List.of(keys.version, keys.keys, entry, keys.changes, token ? keys.token(w.requestToken()) : entry,
+                keys.replaced);
         List<byte[]> a = List.of(RedisKeys.utf8(w.key()), RedisKeys.utf8(Long.toString(w.ifVersion())),
                 RedisKeys.utf8(w.isDelete() ? "delete" : "put"), w.isDelete() ? new byte[0] : w.head(), RedisKeys.utf8(blob),
                 RedisKeys.utf8(Integer.toString(pieces)), RedisKeys.utf8(Long.toString(config.keepChanges())),
                 RedisKeys.utf8(Long.toString(config.tokenSeconds())), RedisKeys.utf8(Long.toString(config.replacedSeconds() * 1000L)),
                 keys.blobPrefix, RedisKeys.utf8(token ? "1" : "0"));
+        // With a request token the script may run twice: the second run finds the token and changes nothing.
         if (config.replicas() == 0) {
-            return redis(r -> script(r, k, a));
+            return redis(r -> script(r, k, a), token);
         }
         // WAIT counts the replicas that have this connection's writes: the script and the WAIT share one.
         return redis(r -> {
@@ -196,7 +222,7 @@ final class RedisSession implements SharedSession {
                 }
                 return reply;
             }
-        });
+        }, token);
     }
 
     private static Object script(ScriptingKeyBinaryCommands r, List<byte[]> k, List<byte[]> a) {
@@ -220,7 +246,7 @@ final class RedisSession implements SharedSession {
 
     @Override
     public StoredRecord head(String key) {
-        List<byte[]> f = redis(r -> r.hmget(keys.entry(key), RedisKeys.utf8("v"), RedisKeys.utf8("h"), RedisKeys.utf8("b"),
+        List<byte[]> f = again(r -> r.hmget(keys.entry(key), RedisKeys.utf8("v"), RedisKeys.utf8("h"), RedisKeys.utf8("b"),
                 RedisKeys.utf8("n")));
         return record(key, f);
     }
@@ -239,7 +265,7 @@ final class RedisSession implements SharedSession {
         int colon = ref.lastIndexOf(':');
         String blob = ref.substring(0, colon);
         int pieces = Integer.parseInt(ref.substring(colon + 1));
-        List<byte[]> parts = redis(r -> {
+        List<byte[]> parts = again(r -> {
             List<Response<byte[]>> rs = new ArrayList<>(pieces);
             try (AbstractPipeline p = r.pipelined()) {
                 for (int i = 0; i < pieces; i++) {
@@ -283,7 +309,7 @@ final class RedisSession implements SharedSession {
         System.arraycopy(p, 0, min, 1, p.length);
         byte[] max = Arrays.copyOf(min, min.length + 1);
         max[max.length - 1] = (byte) 0xff; // keys are ASCII: every key with the prefix sorts below it
-        return redis(r -> {
+        return again(r -> {
             List<byte[]> names = r.zrangeByLex(keys.keys, min, max);
             List<Response<List<byte[]>>> rs = new ArrayList<>(names.size());
             try (AbstractPipeline pl = r.pipelined()) {
@@ -306,7 +332,7 @@ final class RedisSession implements SharedSession {
 
     @Override
     public WriteOutcome recall(String requestToken) {
-        List<byte[]> f = redis(r -> r.hmget(keys.token(requestToken), RedisKeys.utf8("k"), RedisKeys.utf8("v"), RedisKeys.utf8("d"),
+        List<byte[]> f = again(r -> r.hmget(keys.token(requestToken), RedisKeys.utf8("k"), RedisKeys.utf8("v"), RedisKeys.utf8("d"),
                 RedisKeys.utf8("h")));
         return f.get(0) == null ? null : receipt(f);
     }
@@ -314,7 +340,7 @@ final class RedisSession implements SharedSession {
     @Override
     public ChangeBatch changesAfter(long afterVersion, int max, long waitMillis) {
         long block = Math.max(1, Math.min(waitMillis, config.timeoutMillis() / 2));
-        List<Map.Entry<byte[], List<StreamEntryBinary>>> read = redis(r -> r.xreadBinary(
+        List<Map.Entry<byte[], List<StreamEntryBinary>>> read = again(r -> r.xreadBinary(
                 XReadParams.xReadParams().count(max).block((int) block), Map.of(keys.changes, new StreamEntryID(afterVersion, 0))));
         if (read == null || read.isEmpty()) {
             return new ChangeBatch(List.of(), false);

@@ -1,7 +1,7 @@
 -- One write to a Meshport session, atomically: the request token, the key's version, the next version,
 -- the record, the replaced value's expiry, and the change appended to the session's stream.
 -- KEYS: 1 version counter, 2 sorted set of keys, 3 the key's hash, 4 changes stream, 5 the token's hash
---       (the key's hash again when there is no token)
+--       (the key's hash again when there is no token), 6 sorted set of replaced values by when to drop them
 -- ARGV: 1 key, 2 ifVersion (-1: any), 3 'put' or 'delete', 4 head, 5 blob, 6 pieces, 7 changes kept,
 --       8 token seconds, 9 milliseconds a replaced value is kept, 10 prefix of pieces, 11 '1' with a token
 local hasToken = ARGV[11] == '1'
@@ -26,11 +26,24 @@ if put then
   end
 end
 local version = redis.call('INCR', KEYS[1])
+-- The replaced value stays readable a while, for hosts reading it now; then a later write drops it. Its
+-- pieces also expire, in case no write comes; Redis's own expiry alone lets large values linger.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local old = redis.call('HMGET', KEYS[3], 'b', 'n')
 if old[1] then
   for i = 0, tonumber(old[2]) - 1 do
     redis.call('PEXPIRE', ARGV[10] .. old[1] .. ':' .. i, ARGV[9])
   end
+  redis.call('ZADD', KEYS[6], now + tonumber(ARGV[9]), old[1] .. ':' .. old[2])
+end
+for _, ref in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, 8)) do
+  local colon = string.find(ref, ':', 1, true)
+  local blob = string.sub(ref, 1, colon - 1)
+  for i = 0, tonumber(string.sub(ref, colon + 1)) - 1 do
+    redis.call('DEL', ARGV[10] .. blob .. ':' .. i)
+  end
+  redis.call('ZREM', KEYS[6], ref)
 end
 local id = version .. '-0'
 if put then
