@@ -1,6 +1,5 @@
 package io.meshport.session.impl;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -176,15 +175,17 @@ final class SharedStore implements SessionStore {
         }
         makeRoom(key, value.retainedBytes());
         long updated = clock.getAsLong();
-        BodyOut body = new BodyOut(value.retainedBytes());
+        byte[] body;
         try {
-            StoredEntry.writeValue(value, form, body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // writes to memory do not fail
+            body = StoredEntry.valueBytes(value, form);
+        } catch (IllegalArgumentException e) {
+            throw new MeshportException(ErrorCode.BAD_REQUEST, "'" + key + "' cannot be kept in a shared session: " + e.getMessage());
         }
+        CRC32C crc = new CRC32C();
+        crc.update(body);
         byte[] head = StoredEntry.encode(new StoredEntry.Header(key, 0, codec, payloadBytes, updated, value.kind(),
-                value.retainedBytes(), SummaryBytes.encode(value.summary()), form, body.length(), body.crc()));
-        WriteOutcome out = call(s -> s.write(RecordWrite.put(key, ifVersion, requestToken, head, body.bytes())));
+                value.retainedBytes(), SummaryBytes.encode(value.summary()), form, body.length, (int) crc.getValue()));
+        WriteOutcome out = call(s -> s.write(RecordWrite.put(key, ifVersion, requestToken, head, body)));
         if (out.replayed()) {
             throw new AlreadyAppliedException(write(out));
         }
@@ -365,29 +366,5 @@ final class SharedStore implements SessionStore {
     private static StoredEntry.Header withVersion(StoredEntry.Header h, long version) {
         return new StoredEntry.Header(h.key(), version, h.codec(), h.payloadBytes(), h.updated(), h.kind(), h.retainedBytes(),
                 h.summary(), h.form(), h.size(), h.crc());
-    }
-
-    /** A value's bytes as they are written, with their CRC-32C. */
-    private static final class BodyOut extends ByteArrayOutputStream {
-        private final CRC32C crc = new CRC32C();
-
-        BodyOut(long expected) {
-            super((int) Math.min(Math.max(expected + 1024, 256), Integer.MAX_VALUE - 8));
-        }
-
-        long length() {
-            return count;
-        }
-
-        int crc() {
-            crc.reset();
-            crc.update(buf, 0, count);
-            return (int) crc.getValue();
-        }
-
-        /** @return the bytes, without a copy when the guess of their size was exact */
-        byte[] bytes() {
-            return count == buf.length ? buf : toByteArray();
-        }
     }
 }

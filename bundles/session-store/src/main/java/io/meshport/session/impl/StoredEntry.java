@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 import io.meshport.mesh.InvalidMeshException;
@@ -120,6 +121,39 @@ final class StoredEntry {
                 }
             }
         }
+    }
+
+    /**
+     * @return a value's bytes in its form, in an array of exactly their size (no growing, no copy at the end)
+     * @throws IllegalArgumentException when they would not fit in one array
+     */
+    static byte[] valueBytes(SessionValue value, byte form) {
+        if (form == FORM_BYTES) {
+            return (byte[]) value.value();
+        }
+        List<Object> parts = MeshCborWriter.encodeLazily((Mesh) value.value());
+        long total = 0;
+        for (Object part : parts) {
+            total += part instanceof WireArray ? ((WireArray) part).byteLength() : ((ByteBuffer) part).remaining();
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the value takes " + total + " bytes, more than one array holds");
+        }
+        byte[] out = new byte[(int) total];
+        int at = 0;
+        for (Object part : parts) {
+            if (part instanceof WireArray) {
+                WireArray a = (WireArray) part;
+                a.read(0, out, at, (int) a.byteLength());
+                at += (int) a.byteLength();
+            } else {
+                ByteBuffer b = ((ByteBuffer) part).duplicate();
+                int n = b.remaining();
+                b.get(out, at, n);
+                at += n;
+            }
+        }
+        return out;
     }
 
     /**
