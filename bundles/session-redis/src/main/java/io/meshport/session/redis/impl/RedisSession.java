@@ -95,17 +95,24 @@ final class RedisSession implements SharedSession {
         try {
             return call.apply(client);
         } catch (JedisConnectionException e) {
-            if (!repeatable) {
-                throw RedisFailures.of(place, e);
+            if (!repeatable || closed) {
+                throw failure(e);
             }
         } catch (RuntimeException e) {
-            throw RedisFailures.of(place, e);
+            throw failure(e);
         }
         try {
             return call.apply(client);
         } catch (RuntimeException e) {
-            throw RedisFailures.of(place, e);
+            throw failure(e);
         }
+    }
+
+    private MeshportException failure(RuntimeException e) {
+        if (closed) { // closed under a call: the backend's bundle is going away
+            return new MeshportException(ErrorCode.UNAVAILABLE, "the session " + place + " was closed", Map.of(), e);
+        }
+        return RedisFailures.of(place, e);
     }
 
     @Override
