@@ -36,6 +36,7 @@ public final class Bench {
             new DurableBench(),
             new UploadBench(),
             new FilesBench(),
+            new SharedBench(),
         }) {
             ALL.put(b.name(), b);
         }

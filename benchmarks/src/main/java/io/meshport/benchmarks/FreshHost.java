@@ -39,6 +39,7 @@ final class FreshHost implements AutoCloseable {
         String cp = root.resolve("launcher/target/meshport-launcher.jar") + File.pathSeparator + dist.resolve("lib") + "/*";
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(HostJvm.options());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0",
                 "--web-port", "off", "--data", data.toString()));

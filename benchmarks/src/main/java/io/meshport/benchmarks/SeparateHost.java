@@ -26,8 +26,9 @@ final class SeparateHost implements AutoCloseable {
         Path dist = Paths.get(System.getProperty("meshport.home"));
         Path root = Paths.get(System.getProperty("meshport.root", "."));
         String cp = root.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx8g",
-                "-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0", "--web-port", "off",
+        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx8g"));
+        cmd.addAll(HostJvm.options());
+        cmd.addAll(List.of("-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0", "--web-port", "off",
                 "--data", data.toString()));
         cmd.addAll(List.of(more));
         log = Files.createTempFile("meshport-bench-host-", ".log");

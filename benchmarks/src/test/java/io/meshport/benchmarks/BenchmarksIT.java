@@ -71,6 +71,14 @@ class BenchmarksIT {
         FIGURES.put("files", List.of("binaryFileBytes", "binaryFirstMs", "binaryFirstBestMs", "binaryWarmBestMs", "binaryWarmMedianMs",
                 "binaryFirstMBps", "binaryWarmMBps", "binaryFirstToWarm", "asciiFileBytes", "asciiFirstMs", "asciiWarmBestMs",
                 "asciiWarmMedianMs", "asciiFirstToWarm", "binaryAtOnceFirstMs", "binaryAtOnceFirstToWarm", "codecReadyMs"));
+        FIGURES.put("shared", List.of("eventRemoteP50Ms", "eventRemoteP99Ms", "eventLocalP50Ms", "eventLocalP99Ms", "eventRatioP50",
+                "eventRatioP99", "eventPutP50Ms", "eventMissing", "eventWrongVersion", "bigRedisPutMedianMs", "bigRedisPutBestMs",
+                "bigFilePutMedianMs", "bigFilePutBestMs", "bigPutRatio", "bigGetFirstMedianMs", "bigGetCachedMedianMs",
+                "bigFileGetMedianMs", "bigGetFirstRatio", "bigCrossPutMedianMs", "bigCrossPutRatio", "bigStaleReads", "mixedRequests",
+                "mixedPerSecond", "mixedErrors", "mixedConflicts", "mixedNotFound", "mixedVersions", "mixedDuplicateVersions",
+                "mixedClientOrderViolations", "mixedEventsMissing", "mixedEventsExtra", "mixedEventsOutOfOrder", "mixedFinalMismatches",
+                "fileMixedPerSecond", "fileMixedErrors", "fileMixedDuplicateVersions", "mixedRatioPerSecond", "redisKeysAtEnd",
+                "redisUsedMemoryMB"));
     }
 
     @Test
@@ -109,7 +117,7 @@ class BenchmarksIT {
     void aWrongCommandLineSaysWhatThereIs() {
         Bench b = new Bench(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Bench.UsageException e = assertThrows(Bench.UsageException.class, () -> b.run("fastest"));
-        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, upload, files, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("ingest, decode, streaming, concurrency, memory, startup, scatter, remote, swap, web, abuse, durable, upload, files, shared, all"), e.getMessage());
         assertThrows(Bench.UsageException.class, () -> b.run());
         assertThrows(Bench.UsageException.class, () -> b.run("ingest", "--json"));
     }

@@ -1,6 +1,5 @@
 package io.meshport.listener.impl;
 
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -9,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.meshport.codec.Payload;
 import io.meshport.codec.PayloadCodec;
-import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
 import io.meshport.wire.Cbor;
@@ -173,8 +171,7 @@ final class PreDecoder {
             return null;
         }
         SessionStore store = server.store();
-        Optional<SessionEntry> current = store.get(key);
-        PutContext ctx = new PutContext(key, current, store);
+        PutContext ctx = new PutContext(key, store);
         SessionValue value = codec.decode(payload, ctx);
         return value == null ? null : new Decoded(codec, payload, value, ctx.required);
     }

@@ -9,13 +9,20 @@ import io.meshport.session.SessionStore;
 /** What a codec learns about the put it decodes for. */
 final class PutContext implements DecodeContext {
     private final String key;
-    private final Optional<SessionEntry> current;
+    private Optional<SessionEntry> current;
     private final SessionStore store;
     long required = SessionStore.ANY_VERSION;
 
+    /** With the key's entry known already (read for a check of {@code ifVersion}). */
     PutContext(String key, Optional<SessionEntry> current, SessionStore store) {
         this.key = key;
         this.current = current;
+        this.store = store;
+    }
+
+    /** The key's entry is read only if the codec asks for it (a {@code base}): a shared session's get costs a round trip. */
+    PutContext(String key, SessionStore store) {
+        this.key = key;
         this.store = store;
     }
 
@@ -25,7 +32,10 @@ final class PutContext implements DecodeContext {
     }
 
     @Override
-    public Optional<SessionEntry> current() {
+    public synchronized Optional<SessionEntry> current() {
+        if (current == null) {
+            current = store.get(key);
+        }
         return current;
     }
 

@@ -337,16 +337,19 @@ final class RequestHandler {
         }
         String codecId = r.codec == null ? "cbor" : r.codec;
         PayloadCodec codec = codec(codecId);
-        Optional<SessionEntry> current = store.get(r.key);
+        PutContext ctx;
         if (r.ifVersion != SessionStore.ANY_VERSION) {
+            Optional<SessionEntry> current = store.get(r.key);
             long at = current.map(SessionEntry::version).orElse(0L);
             if (at != r.ifVersion) { // refuse before spending time on decoding
                 throw MeshportException.conflict("'" + r.key + "' is at version " + at + (at == 0 ? " (absent)" : "")
                         + ", not " + r.ifVersion, at);
             }
+            ctx = new PutContext(r.key, current, store);
+        } else {
+            ctx = new PutContext(r.key, store);
         }
         Payload payload = payload(m.buffer(), r.bodyStart, r.bodyEnd);
-        PutContext ctx = new PutContext(r.key, current, store);
         SessionValue value = null;
         ArrivingFrame arriving = c.arrivingFor(m.buffer());
         if (arriving != null) {
@@ -358,7 +361,7 @@ final class RequestHandler {
                 server.preDecoder.used.incrementAndGet();
             }
         }
-        return decodeAndStore(store, r.key, codecId, codec, payload, r.ifVersion, r.requestToken, current, ctx, value);
+        return decodeAndStore(store, r.key, codecId, codec, payload, r.ifVersion, r.requestToken, ctx, value);
     }
 
     /**
@@ -368,7 +371,7 @@ final class RequestHandler {
      * @return what {@code put} answers
      */
     Map<String, Object> decodeAndStore(SessionStore store, String key, String codecId, PayloadCodec codec, Payload payload,
-            long ifVersionAsked, String requestToken, Optional<SessionEntry> current, PutContext ctx, SessionValue decoded) {
+            long ifVersionAsked, String requestToken, PutContext ctx, SessionValue decoded) {
         SessionValue value = decoded;
         try {
             if (value == null) {
@@ -388,7 +391,7 @@ final class RequestHandler {
         if (ctx.required != SessionStore.ANY_VERSION) {
             if (ifVersion != SessionStore.ANY_VERSION && ifVersion != ctx.required) {
                 throw MeshportException.conflict("ifVersion " + ifVersion + " and base " + ctx.required + " disagree",
-                        current.map(SessionEntry::version).orElse(0L));
+                        ctx.current().map(SessionEntry::version).orElse(0L));
             }
             ifVersion = ctx.required;
         }

@@ -95,7 +95,7 @@ final class UploadOps {
         }
         CompletableFuture<Upload.EarlyValue> result = new CompletableFuture<>();
         u.decodingEarly(result);
-        Thread t = new Thread(new EarlyDecode(u, codec, new PutContext(u.key, store.get(u.key), store), result),
+        Thread t = new Thread(new EarlyDecode(u, codec, new PutContext(u.key, store), result),
                 "meshport-upload-decode-" + u.id.substring(0, 8));
         t.setDaemon(true);
         t.start();
@@ -167,11 +167,10 @@ final class UploadOps {
         Upload u = server.uploads.get(r.upload);
         byte[] bytes = u.complete(); // CONFLICT while bytes are missing; the upload stays
         PayloadCodec codec = handler.codec(u.codec);
-        Optional<SessionEntry> current = store.get(u.key);
         checkVersion(store, u.key, u.ifVersion);
         boolean end = true;
         try {
-            PutContext ctx = new PutContext(u.key, current, store);
+            PutContext ctx = new PutContext(u.key, store);
             SessionValue decoded = null;
             Upload.EarlyValue early = early(u);
             if (early != null) {
@@ -180,7 +179,7 @@ final class UploadOps {
                 server.uploads.decodedEarly.incrementAndGet();
             }
             return handler.decodeAndStore(store, u.key, u.codec, codec, new Payload(bytes, 0, bytes.length, true), u.ifVersion,
-                    r.requestToken, current, ctx, decoded);
+                    r.requestToken, ctx, decoded);
         } catch (MeshportException e) {
             end = !SESSION_REFUSALS.contains(e.code());
             throw e;

@@ -37,5 +37,5 @@ public @interface RedisConfig {
 
     /** @return how long a replaced value is still kept */
     @AttributeDefinition(description = "Seconds a replaced or deleted value is still kept, for the hosts reading it at that moment")
-    int replacedSeconds() default 60;
+    int replacedSeconds() default 10;
 }

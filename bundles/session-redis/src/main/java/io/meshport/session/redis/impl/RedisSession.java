@@ -42,6 +42,8 @@ import redis.clients.jedis.resps.StreamEntryBinary;
 final class RedisSession implements SharedSession {
     /** How long the pieces of a value being written live if its write never happens. */
     static final long PENDING_MILLIS = 3_600_000;
+    /** Values up to this size go with the write's script itself: one round trip less for a small put. */
+    static final int INLINE_BYTES = 64 << 10;
     private static final byte[] SCRIPT = script();
     private static final String SCRIPT_SHA = sha1(SCRIPT);
 
@@ -133,22 +135,28 @@ final class RedisSession implements SharedSession {
     public WriteOutcome write(RecordWrite w) {
         String blob = "";
         int pieces = 0;
+        byte[] inline = new byte[0];
         if (!w.isDelete()) {
             blob = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            pieces = storePieces(blob, w.body());
+            if (w.body().length > 0 && w.body().length <= Math.min(INLINE_BYTES, config.chunkBytes())) {
+                inline = w.body();
+                pieces = 1;
+            } else {
+                pieces = storePieces(blob, w.body());
+            }
         }
         // A failure here leaves the pieces: the script may have run and made them the key's value; if it did
         // not, they expire (PENDING_MILLIS).
-        List<?> reply = (List<?>) evalWrite(w, blob, pieces);
+        List<?> reply = (List<?>) evalWrite(w, blob, pieces, inline);
         String status = RedisKeys.text((byte[]) reply.get(0));
         switch (status) {
             case "ok":
                 return new WriteOutcome(w.key(), (Long) reply.get(1), w.isDelete(), w.head(), false);
             case "replayed":
-                dropPieces(blob, pieces);
+                dropPieces(blob, inline.length > 0 ? 0 : pieces);
                 return receipt((List<?>) reply.get(1));
             case "conflict": {
-                dropPieces(blob, pieces);
+                dropPieces(blob, inline.length > 0 ? 0 : pieces);
                 long current = Long.parseLong(RedisKeys.text((byte[]) reply.get(1)));
                 throw MeshportException.conflict("'" + w.key() + "' is at version " + current + (current == 0 ? " (absent)" : "")
                         + ", not " + w.ifVersion(), current);
@@ -199,7 +207,7 @@ final class RedisSession implements SharedSession {
         }
     }
 
-    private Object evalWrite(RecordWrite w, String blob, int pieces) {
+    private Object evalWrite(RecordWrite w, String blob, int pieces, byte[] inline) {
         byte[] entry = keys.entry(w.key());
         boolean token = w.requestToken() != null;
         List<byte[]> k = List.of(keys.version, keys.keys, entry, keys.changes, token ? keys.token(w.requestToken()) : entry,
@@ -208,7 +216,7 @@ final class RedisSession implements SharedSession {
                 RedisKeys.utf8(w.isDelete() ? "delete" : "put"), w.isDelete() ? new byte[0] : w.head(), RedisKeys.utf8(blob),
                 RedisKeys.utf8(Integer.toString(pieces)), RedisKeys.utf8(Long.toString(config.keepChanges())),
                 RedisKeys.utf8(Long.toString(config.tokenSeconds())), RedisKeys.utf8(Long.toString(config.replacedSeconds() * 1000L)),
-                keys.blobPrefix, RedisKeys.utf8(token ? "1" : "0"));
+                keys.blobPrefix, RedisKeys.utf8(token ? "1" : "0"), inline);
         // With a request token the script may run twice: the second run finds the token and changes nothing.
         if (config.replicas() == 0) {
             return redis(r -> script(r, k, a), token);

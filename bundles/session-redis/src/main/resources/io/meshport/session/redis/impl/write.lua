@@ -3,7 +3,9 @@
 -- KEYS: 1 version counter, 2 sorted set of keys, 3 the key's hash, 4 changes stream, 5 the token's hash
 --       (the key's hash again when there is no token), 6 sorted set of replaced values by when to drop them
 -- ARGV: 1 key, 2 ifVersion (-1: any), 3 'put' or 'delete', 4 head, 5 blob, 6 pieces, 7 changes kept,
---       8 token seconds, 9 milliseconds a replaced value is kept, 10 prefix of pieces, 11 '1' with a token
+--       8 token seconds, 9 milliseconds a replaced value is kept, 10 prefix of pieces, 11 '1' with a token,
+--       12 the value itself when it is small (one piece, not stored beforehand), else ''
+local inline = ARGV[12] ~= nil and ARGV[12] ~= ''
 local hasToken = ARGV[11] == '1'
 if hasToken and redis.call('EXISTS', KEYS[5]) == 1 then
   return {'replayed', redis.call('HMGET', KEYS[5], 'k', 'v', 'd', 'h')}
@@ -18,7 +20,7 @@ if not put and current == 0 then
   return {'notfound'}
 end
 local pieces = tonumber(ARGV[6])
-if put then
+if put and not inline then
   for i = 0, pieces - 1 do
     if redis.call('EXISTS', ARGV[10] .. ARGV[5] .. ':' .. i) == 0 then
       return {'lost', tostring(i)}
@@ -47,6 +49,9 @@ for _, ref in ipairs(redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 
 end
 local id = version .. '-0'
 if put then
+  if inline then
+    redis.call('SET', ARGV[10] .. ARGV[5] .. ':0', ARGV[12])
+  end
   for i = 0, pieces - 1 do
     redis.call('PERSIST', ARGV[10] .. ARGV[5] .. ':' .. i)
   end
