@@ -44,7 +44,8 @@ class DurableSessionTest {
         return new SessionStoreImpl(1L << 30, System::currentTimeMillis, dir, sync, log::add);
     }
 
-    private static Mesh mesh(int points, long seed) {
+    /** A mesh of {@code points} points, a triangle fan, {@code Cd} and a detail name; SharedStoreTest uses it too. */
+    static Mesh mesh(int points, long seed) {
         Random r = new Random(seed);
         float[] p = new float[points * 3];
         for (int i = 0; i < p.length; i++) {

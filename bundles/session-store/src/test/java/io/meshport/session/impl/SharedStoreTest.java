@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.meshport.mesh.Attribute;
-import io.meshport.mesh.AttributeOwner;
 import io.meshport.mesh.Mesh;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
@@ -136,22 +133,7 @@ class SharedStoreTest {
     }
 
     static Mesh mesh(int points, long seed) {
-        Random r = new Random(seed);
-        float[] p = new float[points * 3];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = r.nextFloat() * 10 - 5;
-        }
-        int[] tri = new int[(points - 2) * 3];
-        for (int i = 0; i < points - 2; i++) {
-            tri[i * 3] = 0;
-            tri[i * 3 + 1] = i + 1;
-            tri[i * 3 + 2] = i + 2;
-        }
-        float[] cd = new float[points * 3];
-        for (int i = 0; i < cd.length; i++) {
-            cd[i] = r.nextFloat();
-        }
-        return Mesh.builder().positions(p).indices(tri).attribute(Attribute.ofFloats("Cd", AttributeOwner.POINT, 3, cd)).build();
+        return DurableSessionTest.mesh(points, seed);
     }
 
     private static SessionEntry putMesh(SessionStore s, String key, Mesh m, long ifVersion, String token) {
