@@ -136,8 +136,11 @@ final class Connection implements Link.Receiver {
         }
         synchronized (writeLock) {
             Link l = link;
-            if (l != null && l.isLive()) { // else a reconnect is under way: it sends every request still waiting
+            // Not live: a reconnect is under way and sends every request still waiting. Written on it
+            // already: the reconnect listed this request before this thread got here.
+            if (l != null && l.isLive() && p.writtenOn != l) {
                 try {
+                    p.writtenOn = l;
                     l.write(frame);
                     l.flush();
                 } catch (IOException e) {

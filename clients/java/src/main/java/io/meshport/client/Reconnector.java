@@ -1,9 +1,7 @@
 package io.meshport.client;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Makes a new link after one ended (a {@code bye}, the host closing, a broken connection), for up to the
@@ -49,10 +47,9 @@ final class Reconnector {
         String last = why;
         Requests requests = connection.requests;
         while (connection.isOpen() && System.nanoTime() < deadline) {
-            Set<Long> resent = new HashSet<>();
             Link l;
             try {
-                l = connection.open(link -> resendBehindHello(link, resent));
+                l = connection.open(this::resendBehindHello);
             } catch (MeshportClientException e) {
                 connection.shutdown("reconnecting after '" + why + "': the host refused the hello: " + e.getMessage());
                 return;
@@ -75,7 +72,8 @@ final class Reconnector {
                 try {
                     for (Long id : waiting) {
                         Requests.Pending<?> p = requests.get(id);
-                        if (p != null && !resent.contains(id)) {
+                        if (p != null && p.writtenOn != l) {
+                            p.writtenOn = l;
                             l.write(p.frame);
                         }
                     }
@@ -97,7 +95,7 @@ final class Reconnector {
      * hello's has come; the rest follow once the link is installed, in order (by id), as do requests
      * made meanwhile.
      */
-    private void resendBehindHello(Link link, Set<Long> resent) throws IOException {
+    private void resendBehindHello(Link link) throws IOException {
         Requests requests = connection.requests;
         synchronized (connection.writeLock) {
             long bytes = 0;
@@ -110,8 +108,8 @@ final class Reconnector {
                 if (bytes > PIPELINED_RESEND_BYTES) {
                     break;
                 }
+                p.writtenOn = link;
                 link.write(p.frame);
-                resent.add(id);
             }
         }
     }

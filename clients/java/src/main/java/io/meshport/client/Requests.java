@@ -35,6 +35,12 @@ final class Requests {
         final RequestFrame frame;
         /** An array of the frame that the next positions update may fill once this is answered, or null. */
         final byte[] reusable;
+        /**
+         * The link its frame was last written on, so that no link gets it twice (a request made while a
+         * reconnect lists the waiting ones would otherwise go out from both). Guarded by the connection's
+         * write lock.
+         */
+        Link writtenOn;
         private final Replies.Parser<T> parser;
 
         Pending(String op, Replies.Parser<T> parser, RequestFrame frame, byte[] reusable) {

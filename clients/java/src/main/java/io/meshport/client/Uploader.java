@@ -1,6 +1,7 @@
 package io.meshport.client;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,11 +11,17 @@ import io.meshport.protocol.MeshportException;
 
 /**
  * Sends a payload larger than a frame as an upload (docs/protocol.md section 10): {@code begin}, then
- * one {@code append} in flight at a time, each continuing from what the host says it holds, then
- * {@code commit}. A dropped connection costs at most the piece in flight: the connection sends it
- * again once it reconnected, and the host acknowledges bytes it already holds.
+ * {@code append}s, {@link #IN_FLIGHT} of them in flight (pipelined, as section 10.2 allows), then
+ * {@code commit}. A dropped connection costs at most the pieces in flight: the connection sends them
+ * again, in order, once it reconnected, and the host acknowledges bytes it already holds.
  */
 final class Uploader {
+    /**
+     * Pieces sent before the first is answered: the next piece is converted and written while the host
+     * takes the one before, instead of the link idling for each round trip.
+     */
+    static final int IN_FLIGHT = 2;
+
     private final Connection connection;
     private final UploadProgress progress;
 
@@ -41,7 +48,7 @@ final class Uploader {
                     HostInfo host = connection.hostInfo();
                     long frameRoom = host == null ? suggested : host.maxFrameBytes() - 1024;
                     int piece = (int) Math.max(1, Math.min(Math.min(suggested, frameRoom), payload.length()));
-                    return appendFrom(key, upload, payload, 0, new byte[piece])
+                    return new Pieces(key, upload, payload, piece).start()
                             .whenComplete((r, e) -> {
                                 if (e != null && !gone(e)) {
                                     abortQuietly(upload); // its memory is given back now, not after the host's idle time
@@ -51,30 +58,139 @@ final class Uploader {
                 });
     }
 
-    private CompletableFuture<Void> appendFrom(String key, String upload, PayloadParts payload, long offset, byte[] piece) {
-        tell(key, offset, payload.length());
-        if (offset >= payload.length()) {
-            return CompletableFuture.completedFuture(null);
+    /**
+     * The appends of one upload. Pieces go out in payload order, from one thread at a time (whichever
+     * thread finds a free slot sends until none is left), so their ids, and their resends after a
+     * reconnect, are in payload order too. A reply saying the host holds something else than what was
+     * sent before it (a resend raced with its first) starts a new generation from what it holds; the
+     * replies to pieces of older generations are only counted.
+     */
+    private final class Pieces {
+        private final String key;
+        private final String upload;
+        private final PayloadParts payload;
+        private final int pieceBytes;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        // Guarded by this.
+        private final ArrayDeque<byte[]> spare = new ArrayDeque<>(IN_FLIGHT);
+        private long next;
+        private int inFlight;
+        private int generation;
+        private int conflicts;
+        private boolean sending;
+        private boolean finished;
+
+        Pieces(String key, String upload, PayloadParts payload, int pieceBytes) {
+            this.key = key;
+            this.upload = upload;
+            this.payload = payload;
+            this.pieceBytes = pieceBytes;
         }
-        int n = (int) Math.min(piece.length, payload.length() - offset);
-        payload.read(offset, piece, n);
-        long id = connection.nextId();
-        return connection.send(id, "append", Envelopes.append(id, upload, offset, n), List.of(ByteBuffer.wrap(piece, 0, n)), Replies::received)
-                .handle((received, e) -> {
+
+        CompletableFuture<Void> start() {
+            if (told(0)) {
+                send();
+            }
+            return done;
+        }
+
+        /** @return false when the progress callback threw: the upload fails with that */
+        private boolean told(long held) {
+            try {
+                tell(key, held, payload.length());
+                return true;
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                return false;
+            }
+        }
+
+        /** Sends pieces while a slot is free, unless another thread is doing so (it sees the slot too). */
+        private void send() {
+            synchronized (this) {
+                if (sending) {
+                    return;
+                }
+                sending = true;
+            }
+            while (true) {
+                byte[] buf;
+                long at;
+                int n;
+                int gen;
+                synchronized (this) {
+                    if (finished || done.isDone() || inFlight >= IN_FLIGHT || next >= payload.length()) {
+                        sending = false;
+                        return;
+                    }
+                    buf = spare.isEmpty() ? new byte[pieceBytes] : spare.pop();
+                    at = next;
+                    n = (int) Math.min(pieceBytes, payload.length() - at);
+                    next += n;
+                    inFlight++;
+                    gen = generation;
+                }
+                try {
+                    payload.read(at, buf, n);
+                    long id = connection.nextId();
+                    connection.send(id, "append", Envelopes.append(id, upload, at, n), List.of(ByteBuffer.wrap(buf, 0, n)), Replies::received)
+                            .whenComplete((received, e) -> answered(gen, at + n, buf, received, e));
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                    synchronized (this) {
+                        sending = false;
+                    }
+                    return;
+                }
+            }
+        }
+
+        /** A piece's reply: {@code end} is where the piece ended in the payload. */
+        private void answered(int gen, long end, byte[] buf, Long received, Throwable e) {
+            long told = -1;
+            boolean failed = false;
+            boolean complete = false;
+            synchronized (this) { // the futures are completed after it: their stages send, and take the write lock
+                inFlight--;
+                Long held = e == null ? received : heldAfterConflict(e);
+                if (held != null) {
+                    spare.push(buf); // answered: the host read the frame, which will not be sent again
+                }
+                if (finished || gen != generation) {
+                    // over, or a reply to a piece sent before the host said it holds another amount
+                } else if (held == null || e != null && ++conflicts > 2) {
+                    finished = failed = true;
+                } else {
                     if (e == null) {
-                        return received;
+                        conflicts = 0;
                     }
-                    Long held = heldAfterConflict(e);
-                    if (held == null) {
-                        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                    if (held >= payload.length()) {
+                        finished = complete = true;
+                    } else if (e != null || held < end || held > next) {
+                        generation++; // go on from what the host holds
+                        next = held;
                     }
-                    return held; // the host holds another amount (a resend raced with its first): go on from there
-                })
-                .thenCompose(received -> appendFrom(key, upload, payload, received, piece));
+                    told = held;
+                }
+            }
+            if (failed) {
+                done.completeExceptionally(cause(e));
+            } else if (told >= 0 && !told(told)) {
+                return; // the progress callback threw: the upload failed with that
+            } else if (complete) {
+                done.complete(null);
+            } else {
+                send(); // a slot is free
+            }
+        }
+    }
+
+    private static Throwable cause(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private static Long heldAfterConflict(Throwable e) {
-        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = cause(e);
         if (t instanceof MeshportException m && m.code() == ErrorCode.CONFLICT && m.detail() != null
                 && m.detail().get("received") instanceof Number n) {
             return n.longValue();
@@ -83,7 +199,7 @@ final class Uploader {
     }
 
     private static boolean gone(Throwable e) {
-        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = cause(e);
         return t instanceof MeshportException m && m.code() == ErrorCode.NOT_FOUND;
     }
 

@@ -116,7 +116,10 @@ final class Inbox implements FrameDecoder.LargeBodies {
             ArrivingFrame a = arrivingFor(frame);
             if (a != null) {
                 arriving = null;
-                a.abandon(); // its decode, if still running, reads this array: it is not reused
+                a.abandon();
+                // Reused once its decode no longer reads it (an append's ends at its first bytes): an
+                // upload's pieces then take no new array each.
+                a.decoded.whenComplete((d, e) -> server.frames.give(frame));
             } else {
                 server.frames.give(frame); // answered: neither the handler nor a codec holds it any more
             }

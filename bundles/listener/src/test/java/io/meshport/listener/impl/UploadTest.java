@@ -127,6 +127,25 @@ class UploadTest extends HostTestBase {
     }
 
     @Test
+    void theArraysOfLargePiecesGoBackToTheFramePool() throws Exception {
+        RawClient c = client();
+        int piece = PreDecoder.MIN_FRAME_BYTES + 1024; // a pre-decode starts on each, and gives up at its head
+        byte[] payload = new byte[3 * piece];
+        new Random(3).nextBytes(payload);
+        String id = begin(c, "up/large", payload, "bytes");
+        for (int at = 0; at < payload.length; at += piece) {
+            assertEquals(at + piece, append(c, id, payload, at, at + piece));
+        }
+        ok(c, "op", "commit", "upload", id);
+        assertArrayEquals(payload, (byte[]) host.store.get("up/large").orElseThrow().value().value());
+        // given back once the pre-decode of the last piece has ended, which may come just after its reply
+        for (int i = 0; i < 1000 && host.server.frames.heldBytes() < piece; i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(host.server.frames.heldBytes() >= piece, "held: " + host.server.frames.heldBytes());
+    }
+
+    @Test
     void everyErrorOfTheSectionIsNamedAndLeavesTheConnectionUsableAndTheSessionUnchanged() throws Exception {
         RawClient c = client();
         byte[] payload = new byte[1000];
