@@ -31,8 +31,9 @@ import io.meshport.session.SessionStore;
 
 /**
  * Uploads (docs/protocol.md section 10) with the real bundles: a mesh larger than the host's frames is
- * sent in pieces by the Java client, and an upload under way when the listener bundle is updated
- * completes with the next listener, nothing lost.
+ * sent in pieces by the Java client, an upload under way when the listener bundle is updated
+ * completes with the next listener, nothing lost, and a connection cut in the middle of a piece costs
+ * that piece once more and nothing else.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -110,5 +111,34 @@ public class UploadIT {
         SessionStore store = Osgi.service(context, SessionStore.class);
         assertEquals("no upload memory is left held", store.usedBytes(), store.memory().usedBytes());
         assertTrue(Map.of("last", last[0]).toString(), last[0] > 0);
+    }
+
+    /** Uploads a mesh of nine 1 MiB pieces through a proxy that breaks the connection: the bytes sent more than the payload. */
+    private long resentThrough(CuttingProxy.Cut how, long after, String key) throws Exception {
+        Mesh mesh = Meshes.random(300_000, 400_000, 3); // about 8.4 MB: nine pieces of 1 MiB
+        try (CuttingProxy proxy = new CuttingProxy(port(), after, how);
+                MeshportClient c = MeshportClient.connect(ClientOptions.of("127.0.0.1", proxy.port()))) {
+            PutResult r = c.put(key, mesh);
+            assertEquals(300_000, ((Number) r.summary().get("points")).intValue());
+            assertTrue("the connection was cut", proxy.wasCut());
+            assertEquals("one reconnect", 2, proxy.connections());
+            assertEquals(mesh, c.getMeshAsync(key).get(60, TimeUnit.SECONDS).mesh());
+            return proxy.sent() - Osgi.service(context, SessionStore.class).get(key).orElseThrow().payloadBytes();
+        }
+    }
+
+    @Test
+    public void aConnectionCutInTheMiddleOfAPieceCostsThatPieceOnceMoreAndNothingElse() throws Exception {
+        long piece = 1 << 20;
+        long more = resentThrough(CuttingProxy.Cut.MID_FRAME, 5 * piece / 2, "up/cut");
+        // The half piece before the cut, that piece whole again, and requests around them: a few KB.
+        assertTrue("sent " + more + " bytes more than the payload", more > piece / 2 && more < piece / 2 + 16 * 1024);
+    }
+
+    @Test
+    public void aConnectionLostWithTheRepliesToThePiecesInFlightSendsNoneOfThemAgain() throws Exception {
+        // The host takes every piece sent; the client hears of none after the second: it asks what the host holds.
+        long more = resentThrough(CuttingProxy.Cut.REPLIES_LOST, 3 << 19, "up/replies-lost");
+        assertTrue("sent " + more + " bytes more than the payload", more < 16 * 1024);
     }
 }

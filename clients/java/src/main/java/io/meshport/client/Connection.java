@@ -91,7 +91,16 @@ final class Connection implements Link.Receiver {
     }
 
     <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<?> body, Replies.Parser<T> parser) {
-        return send(id, op, envelope, body, parser, null);
+        return send(id, op, envelope, body, parser, null, true);
+    }
+
+    /**
+     * Sends a request on the current link only: when that link ends before the reply (or none is live
+     * now), it fails with {@link Requests.LinkLost} instead of going again on the next one, for a caller
+     * that asks the host what it holds rather than sending everything again.
+     */
+    <T> CompletableFuture<T> sendOnce(long id, String op, CborWriter envelope, List<?> body, Replies.Parser<T> parser) {
+        return send(id, op, envelope, body, parser, null, false);
     }
 
     /**
@@ -102,10 +111,11 @@ final class Connection implements Link.Receiver {
      * @param body the parts of its body, may be empty
      * @param parser reads the reply's result, on the reader thread
      * @param reusable an array of the body to hand back to {@link SpareArrays} once answered, or null
+     * @param resend whether a reconnect sends it again (see {@link #sendOnce})
      * @return the result, later
      */
     <T> CompletableFuture<T> send(long id, String op, CborWriter envelope, List<?> body, Replies.Parser<T> parser,
-            byte[] reusable) {
+            byte[] reusable, boolean resend) {
         RequestFrame frame;
         try {
             frame = RequestFrame.of(envelope, body);
@@ -114,7 +124,7 @@ final class Connection implements Link.Receiver {
             f.completeExceptionally(e);
             return f;
         }
-        Requests.Pending<T> p = new Requests.Pending<>(op, parser, frame, reusable);
+        Requests.Pending<T> p = new Requests.Pending<>(op, parser, frame, reusable, resend);
         long length = frame.length() - 4;
         HostInfo host = hostInfo;
         if (host != null && length > host.maxFrameBytes()) {
@@ -136,9 +146,14 @@ final class Connection implements Link.Receiver {
         }
         synchronized (writeLock) {
             Link l = link;
-            // Not live: a reconnect is under way and sends every request still waiting. Written on it
-            // already: the reconnect listed this request before this thread got here.
-            if (l != null && l.isLive() && p.writtenOn != l) {
+            // Not live: a reconnect is under way and sends every request still waiting (or, for one
+            // sent once, fails it). Written on it already: the reconnect listed this request before this
+            // thread got here. Not in the table: failed meanwhile, with its link.
+            if (l == null || !l.isLive()) {
+                if (!resend && requests.take(id) == p) {
+                    p.future.completeExceptionally(new Requests.LinkLost("no link was live when it was made"));
+                }
+            } else if (p.writtenOn != l && requests.get(id) == p) {
                 try {
                     p.writtenOn = l;
                     l.write(frame);

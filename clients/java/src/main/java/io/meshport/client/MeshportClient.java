@@ -231,7 +231,7 @@ public final class MeshportClient implements AutoCloseable {
         }
         long id = connection.nextId();
         CborWriter envelope = Envelopes.put(id, key, codec, connection.token(id), ifVersion);
-        return connection.send(id, "put", envelope, body, Replies::putResult, reusable);
+        return connection.send(id, "put", envelope, body, Replies::putResult, reusable, true);
     }
 
     /**

@@ -32,6 +32,7 @@ final class Reconnector {
         if (!connection.drop(l)) {
             return;
         }
+        connection.requests.failUnsent(why);
         if (options.reconnectTimeout().isZero()) {
             connection.shutdown(why);
             return;

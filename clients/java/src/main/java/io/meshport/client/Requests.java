@@ -35,6 +35,8 @@ final class Requests {
         final RequestFrame frame;
         /** An array of the frame that the next positions update may fill once this is answered, or null. */
         final byte[] reusable;
+        /** Whether a reconnect sends it again; if not, it fails with {@link LinkLost} when its link ends. */
+        final boolean resend;
         /**
          * The link its frame was last written on, so that no link gets it twice (a request made while a
          * reconnect lists the waiting ones would otherwise go out from both). Guarded by the connection's
@@ -43,11 +45,12 @@ final class Requests {
         Link writtenOn;
         private final Replies.Parser<T> parser;
 
-        Pending(String op, Replies.Parser<T> parser, RequestFrame frame, byte[] reusable) {
+        Pending(String op, Replies.Parser<T> parser, RequestFrame frame, byte[] reusable, boolean resend) {
             this.op = op;
             this.parser = parser;
             this.frame = frame;
             this.reusable = reusable;
+            this.resend = resend;
         }
 
         /** Completes the future from the reply (reader thread): its result read by the parser, or its error. */
@@ -62,6 +65,18 @@ final class Requests {
                 future.completeExceptionally(e instanceof MeshportException ? e
                         : new IllegalStateException("unreadable " + op + " reply: " + e.getMessage(), e));
             }
+        }
+    }
+
+    /**
+     * The failure of a request sent on one link only ({@link Pending#resend} false) whose link ended
+     * before its reply: the host may or may not have taken it.
+     */
+    static final class LinkLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LinkLost(String why) {
+            super("the connection ended before the reply: " + why, null, false, false);
         }
     }
 
@@ -99,6 +114,19 @@ final class Requests {
         List<Long> ids = new ArrayList<>(pending.keySet());
         ids.sort(null);
         return ids;
+    }
+
+    /** Fails each waiting request that a reconnect does not send again with {@link LinkLost}. */
+    void failUnsent(String why) {
+        LinkLost lost = null;
+        for (Map.Entry<Long, Pending<?>> e : pending.entrySet()) {
+            if (!e.getValue().resend && pending.remove(e.getKey(), e.getValue())) {
+                if (lost == null) {
+                    lost = new LinkLost(why);
+                }
+                e.getValue().future.completeExceptionally(lost);
+            }
+        }
     }
 
     /** Fails every request still waiting with {@code failure}. */

@@ -12,8 +12,8 @@ import io.meshport.protocol.MeshportException;
 /**
  * Sends a payload larger than a frame as an upload (docs/protocol.md section 10): {@code begin}, then
  * {@code append}s, {@link #IN_FLIGHT} of them in flight (pipelined, as section 10.2 allows), then
- * {@code commit}. A dropped connection costs at most the pieces in flight: the connection sends them
- * again, in order, once it reconnected, and the host acknowledges bytes it already holds.
+ * {@code commit}. After a dropped connection it asks the host what it holds ({@code upload}) and goes
+ * on from there: only a piece the host did not take in full is sent again.
  */
 final class Uploader {
     /**
@@ -60,10 +60,10 @@ final class Uploader {
 
     /**
      * The appends of one upload. Pieces go out in payload order, from one thread at a time (whichever
-     * thread finds a free slot sends until none is left), so their ids, and their resends after a
-     * reconnect, are in payload order too. A reply saying the host holds something else than what was
-     * sent before it (a resend raced with its first) starts a new generation from what it holds; the
-     * replies to pieces of older generations are only counted.
+     * thread finds a free slot sends until none is left), so their ids are in payload order too. A
+     * reply saying the host holds something else than what was sent before it, or the host's answer to
+     * {@code upload} after the link ended under pieces in flight, starts a new generation from what it
+     * holds; the replies to pieces of older generations are only counted.
      */
     private final class Pieces {
         private final String key;
@@ -78,6 +78,8 @@ final class Uploader {
         private int generation;
         private int conflicts;
         private boolean sending;
+        /** Asking the host what it holds, after the link ended: no piece goes until it answers. */
+        private boolean asking;
         private boolean finished;
 
         Pieces(String key, String upload, PayloadParts payload, int pieceBytes) {
@@ -119,7 +121,7 @@ final class Uploader {
                 int n;
                 int gen;
                 synchronized (this) {
-                    if (finished || done.isDone() || inFlight >= IN_FLIGHT || next >= payload.length()) {
+                    if (finished || asking || done.isDone() || inFlight >= IN_FLIGHT || next >= payload.length()) {
                         sending = false;
                         return;
                     }
@@ -133,7 +135,7 @@ final class Uploader {
                 try {
                     payload.read(at, buf, n);
                     long id = connection.nextId();
-                    connection.send(id, "append", Envelopes.append(id, upload, at, n), List.of(ByteBuffer.wrap(buf, 0, n)), Replies::received)
+                    connection.sendOnce(id, "append", Envelopes.append(id, upload, at, n), List.of(ByteBuffer.wrap(buf, 0, n)), Replies::received)
                             .whenComplete((received, e) -> answered(gen, at + n, buf, received, e));
                 } catch (RuntimeException e) {
                     done.completeExceptionally(e);
@@ -150,13 +152,17 @@ final class Uploader {
             long told = -1;
             boolean failed = false;
             boolean complete = false;
+            boolean ask = false;
             synchronized (this) { // the futures are completed after it: their stages send, and take the write lock
                 inFlight--;
                 Long held = e == null ? received : heldAfterConflict(e);
                 if (held != null) {
                     spare.push(buf); // answered: the host read the frame, which will not be sent again
                 }
-                if (finished || gen != generation) {
+                if (!finished && gen == generation && cause(e) instanceof Requests.LinkLost) {
+                    generation++; // the pieces still in flight went with the link: their failures are only counted
+                    asking = ask = true;
+                } else if (finished || gen != generation) {
                     // over, or a reply to a piece sent before the host said it holds another amount
                 } else if (held == null || e != null && ++conflicts > 2) {
                     finished = failed = true;
@@ -173,11 +179,45 @@ final class Uploader {
                     told = held;
                 }
             }
-            if (failed) {
+            if (ask) {
+                long id = connection.nextId(); // sent once the connection is back, like any request waiting
+                connection.send(id, "upload", Envelopes.upload(id, "upload", upload), List.of(), Replies::received)
+                        .whenComplete(this::resumed);
+            } else if (failed) {
                 done.completeExceptionally(cause(e));
-            } else if (told >= 0 && !told(told)) {
+            } else {
+                wentOn(told, complete);
+            }
+        }
+
+        /** The host's answer to {@code upload} after a reconnect: the payload bytes it holds. */
+        private void resumed(Long held, Throwable e) {
+            boolean complete = false;
+            synchronized (this) {
+                asking = false;
+                if (finished) {
+                    return;
+                }
+                if (e != null) {
+                    finished = true;
+                } else {
+                    generation++;
+                    next = held;
+                    complete = finished = held >= payload.length();
+                }
+            }
+            if (e != null) {
+                done.completeExceptionally(cause(e));
+            } else {
+                wentOn(held, complete);
+            }
+        }
+
+        private void wentOn(long held, boolean complete) {
+            if (held >= 0 && !told(held)) {
                 return; // the progress callback threw: the upload failed with that
-            } else if (complete) {
+            }
+            if (complete) {
                 done.complete(null);
             } else {
                 send(); // a slot is free

@@ -17,8 +17,9 @@ import io.meshport.mesh.Mesh;
 
 /**
  * Uploads (docs/protocol.md section 10) against a scripted host: the pieces go in payload order, the
- * next one sent before the one before is answered; a {@code CONFLICT} saying what the host holds, or a
- * reconnect, goes on from there; an error ends the upload with an {@code abort}.
+ * next one sent before the one before is answered; a {@code CONFLICT} saying what the host holds goes
+ * on from there, as does a reconnect once the host said what it holds; an error ends the upload with an
+ * {@code abort}.
  */
 @Timeout(60)
 class UploadTest {
@@ -127,25 +128,52 @@ class UploadTest {
         assertEquals(3L * PIECE, (long) progress.get(1));
     }
 
-    @Test
-    void afterAByeThePiecesWaitingForTheirReplyAreSentAgainInOrder() throws Exception {
-        List<Long> progress = new CopyOnWriteArrayList<>();
-        try (ScriptedHost host = new ScriptedHost(c -> {
+    /** A host that took the first {@code taken} pieces (the last one's reply lost), then said bye. */
+    private static ScriptedHost.Script takesThenSaysBye(int taken) {
+        return c -> {
             helloWithUploads(c);
             begin(c);
             ScriptedHost.Request first = append(c, 0);
-            append(c, PIECE); // taken, but its reply is lost
+            for (int i = 1; i < taken; i++) {
+                append(c, (long) i * PIECE); // taken, but its reply is lost
+            }
             c.reply(first, Map.of("received", (long) PIECE));
             c.bye("the listener is being updated");
-        }, c -> {
+        };
+    }
+
+    /** The next connection: the client asks what the host holds and goes on from there, sending nothing it holds. */
+    private static ScriptedHost.Script goesOnFrom(long held) {
+        return c -> {
             ScriptedHost.Request hello = c.expect("hello");
-            ScriptedHost.Request again = append(c, PIECE);
             c.reply(hello, Map.of("server", "meshport", "protocol", 1, "session", "s", "codecs", List.of("mesh"), "services", List.of(),
                     "maxFrameBytes", 1L << 28, "uploads", true));
-            rest(c, again, 2L * PIECE);
+            ScriptedHost.Request asked = c.expect("upload");
+            assertEquals("u1", asked.get("upload"));
+            c.reply(asked, Map.of("upload", "u1", "key", "geo/cloud", "codec", "mesh", "size", (long) PAYLOAD.length, "received", held));
+            rest(c, append(c, held), held + PIECE);
             commit(c);
             c.expectClosed();
-        }); MeshportClient client = MeshportClient.connect(options(host, progress))) {
+        };
+    }
+
+    @Test
+    void afterAByeTheUploadGoesOnFromWhatTheHostHoldsSendingNoneOfItAgain() throws Exception {
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        try (ScriptedHost host = new ScriptedHost(takesThenSaysBye(2), goesOnFrom(2L * PIECE));
+                MeshportClient client = MeshportClient.connect(options(host, progress))) {
+            assertEquals(3L, client.put("geo/cloud", MESH).version());
+        }
+        assertProgress(progress);
+        assertTrue(progress.contains(2L * PIECE), "the host's answer is progress too: " + progress);
+    }
+
+    @Test
+    void afterAByeAPieceTheHostDidNotTakeIsSentAgain() throws Exception {
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        // The second piece was cut off with the connection: the host holds the first only.
+        try (ScriptedHost host = new ScriptedHost(takesThenSaysBye(1), goesOnFrom(PIECE));
+                MeshportClient client = MeshportClient.connect(options(host, progress))) {
             assertEquals(3L, client.put("geo/cloud", MESH).version());
         }
         assertProgress(progress);
