@@ -42,6 +42,19 @@ public interface PayloadCodec {
     SessionValue decode(Payload payload, DecodeContext context);
 
     /**
+     * Offers to decode a large payload from its pieces as they arrive, without the host holding its
+     * bytes whole (an upload). The host may still hand the same payload whole to
+     * {@link #decode(Payload, DecodeContext)} instead.
+     *
+     * @param size the payload's size in bytes
+     * @return a decode to feed the payload's bytes, or null when this codec reads payloads whole (the default)
+     * @since 1.2
+     */
+    default StreamingDecode streaming(long size) {
+        return null;
+    }
+
+    /**
      * @param value a stored value, possibly put through another codec
      * @return true when {@link #encode(SessionValue)} can encode it
      */

@@ -28,6 +28,40 @@ public interface MeshReader {
     };
 
     /**
+     * A mesh payload read from its pieces as they arrive (an upload), so that its large arrays are
+     * converted as they come and its bytes are never held whole. Used by one thread at a time.
+     *
+     * @since 1.3
+     */
+    @org.osgi.annotation.versioning.ProviderType
+    interface Incoming {
+        /**
+         * @param b holds the payload's next bytes, in order; not kept
+         * @param off where they start
+         * @param len how many
+         */
+        void accept(byte[] b, int off, int len);
+
+        /**
+         * Reads the mesh once every byte was accepted: the same mesh, or the same error, as
+         * {@link MeshReader#read(byte[], int, int, BaseResolver)} on the whole payload.
+         *
+         * @param base resolves {@code base}
+         * @return the mesh
+         */
+        Mesh finish(BaseResolver base);
+    }
+
+    /**
+     * @param size the payload's size in bytes
+     * @return a reader of a payload arriving in pieces, or null when this reader reads payloads whole only
+     * @since 1.3
+     */
+    default Incoming incoming(long size) {
+        return null;
+    }
+
+    /**
      * Reads one mesh payload.
      *
      * @param data the buffer holding the payload; it is not modified, and not retained

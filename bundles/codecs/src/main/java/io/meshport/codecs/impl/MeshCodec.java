@@ -10,6 +10,7 @@ import io.meshport.codec.DecodeContext;
 import io.meshport.codec.Encoded;
 import io.meshport.codec.Payload;
 import io.meshport.codec.PayloadCodec;
+import io.meshport.codec.StreamingDecode;
 import io.meshport.mesh.InvalidMeshException;
 import io.meshport.mesh.Mesh;
 import io.meshport.mesh.MeshReader;
@@ -35,7 +36,37 @@ public final class MeshCodec implements PayloadCodec {
 
     @Override
     public SessionValue decode(Payload payload, DecodeContext context) {
-        MeshReader.BaseResolver resolver = base -> {
+        MeshReader.BaseResolver resolver = resolver(context);
+        // A large mesh may be handed over while it arrives (this codec is PROGRESSIVE): the reader
+        // copies its arrays as they come.
+        Mesh mesh = payload.isArriving()
+                ? reader.read(payload.array(), payload.offset(), payload.length(), resolver, payload::awaitArrived)
+                : reader.read(payload.array(), payload.offset(), payload.length(), resolver);
+        return SessionValue.ofMesh(mesh);
+    }
+
+    /** An upload's mesh: its large typed arrays converted as their bytes arrive, the rest kept until the end. */
+    @Override
+    public StreamingDecode streaming(long size) {
+        MeshReader.Incoming incoming = reader.incoming(size);
+        if (incoming == null) {
+            return null;
+        }
+        return new StreamingDecode() {
+            @Override
+            public void accept(byte[] b, int off, int len) {
+                incoming.accept(b, off, len);
+            }
+
+            @Override
+            public SessionValue finish(DecodeContext context) {
+                return SessionValue.ofMesh(incoming.finish(resolver(context)));
+            }
+        };
+    }
+
+    private static MeshReader.BaseResolver resolver(DecodeContext context) {
+        return base -> {
             SessionEntry current = context.current().orElse(null);
             long at = current == null ? 0 : current.version();
             if (current == null || at != base) { // base 0 on an absent key: there is no mesh to update
@@ -50,12 +81,6 @@ public final class MeshCodec implements PayloadCodec {
             context.requireVersion(base);
             return (Mesh) current.value().value();
         };
-        // A large mesh may be handed over while it arrives (this codec is PROGRESSIVE): the reader
-        // copies its arrays as they come.
-        Mesh mesh = payload.isArriving()
-                ? reader.read(payload.array(), payload.offset(), payload.length(), resolver, payload::awaitArrived)
-                : reader.read(payload.array(), payload.offset(), payload.length(), resolver);
-        return SessionValue.ofMesh(mesh);
     }
 
     @Override

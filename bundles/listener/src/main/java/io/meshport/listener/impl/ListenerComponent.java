@@ -151,9 +151,6 @@ public final class ListenerComponent implements ListenerStatus {
         Object servedBefore = handOver == null ? null : handOver.take(AcceptGate.SERVED).orElse(null);
         if (handOver != null) {
             srv.uploads.adopt(handOver.take(Uploads.HAND_OVER).orElse(null));
-            for (Upload u : srv.uploads.all()) {
-                UploadOps.decodeEarly(srv, u, s); // decoded again from the start, catching up with the bytes already here
-            }
         }
         AcceptGate g = new AcceptGate(limits, servedBefore, codecs, exports, log, new Runnable() { // not a lambda: see DaemonThreads
             @Override

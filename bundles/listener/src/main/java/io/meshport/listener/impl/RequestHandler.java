@@ -361,22 +361,23 @@ final class RequestHandler {
                 server.preDecoder.used.incrementAndGet();
             }
         }
-        return decodeAndStore(store, r.key, codecId, codec, payload, r.ifVersion, r.requestToken, ctx, value);
+        SessionValue decoded = value;
+        return decodeAndStore(store, r.key, codecId, payload.length(), () -> decoded != null ? decoded : codec.decode(payload, ctx),
+                r.ifVersion, r.requestToken, ctx);
     }
 
     /**
      * Decodes a payload (unless it was decoded already) and stores the value: a put's second half, and an
      * upload's commit.
      *
+     * @param decode gives the value: the codec's decode of the payload, or what was decoded already
      * @return what {@code put} answers
      */
-    Map<String, Object> decodeAndStore(SessionStore store, String key, String codecId, PayloadCodec codec, Payload payload,
-            long ifVersionAsked, String requestToken, PutContext ctx, SessionValue decoded) {
-        SessionValue value = decoded;
+    Map<String, Object> decodeAndStore(SessionStore store, String key, String codecId, long payloadBytes,
+            java.util.function.Supplier<SessionValue> decode, long ifVersionAsked, String requestToken, PutContext ctx) {
+        SessionValue value;
         try {
-            if (value == null) {
-                value = codec.decode(payload, ctx);
-            }
+            value = decode.get();
         } catch (MeshportException | OutOfMemoryError e) {
             throw e;
         } catch (RuntimeException e) {
@@ -397,7 +398,7 @@ final class RequestHandler {
         }
         SessionEntry e;
         try {
-            e = store.put(key, codecId, payload.length(), value, ifVersion, requestToken);
+            e = store.put(key, codecId, payloadBytes, value, ifVersion, requestToken);
         } catch (AlreadyAppliedException again) {
             return receipt(again.write()); // the same request raced in on another connection
         }

@@ -5,15 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import io.meshport.codec.Payload;
 import io.meshport.codec.PayloadCodec;
+import io.meshport.codec.StreamingDecode;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.session.SessionEntry;
-import io.meshport.session.SessionWrite;
 import io.meshport.session.SessionWrite;
 import io.meshport.session.SessionStore;
 import io.meshport.session.SessionValue;
@@ -70,75 +68,16 @@ final class UploadOps {
     Object begin(SessionStore store, RequestHandler.Request r) {
         RequestHandler.checkKey(r.key);
         String codecId = r.codec == null ? "cbor" : r.codec;
-        handler.codec(codecId); // NO_CODEC before a byte is sent
+        PayloadCodec codec = handler.codec(codecId); // NO_CODEC before a byte is sent
         if (r.size <= 0) {
             throw new MeshportException(ErrorCode.BAD_REQUEST, "'size' must be at least 1: an upload carries a payload; put an empty one");
         }
         checkVersion(store, r.key, r.ifVersion);
-        Upload u = server.uploads.begin(r.key, codecId, r.size, r.ifVersion, server.limits, store.memory());
-        decodeEarly(server, u, store);
+        Upload u = server.uploads.begin(r.key, codecId, codec, r.size, r.ifVersion, server.limits, store.memory());
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("upload", u.id);
         res.put("chunkBytes", (long) chunkBytes(server.limits));
         return res;
-    }
-
-    /**
-     * With a progressive codec (the {@code mesh} codec is one), decodes the upload on a thread of its own
-     * as its bytes arrive, so that at the commit the value is (nearly) ready and the payload's array can
-     * go at once.
-     */
-    static void decodeEarly(SocketServer server, Upload u, SessionStore store) {
-        PayloadCodec codec = server.codecs.progressive(u.codec);
-        if (codec == null) {
-            return;
-        }
-        CompletableFuture<Upload.EarlyValue> result = new CompletableFuture<>();
-        u.decodingEarly(result);
-        Thread t = new Thread(new EarlyDecode(u, codec, new PutContext(u.key, store), result),
-                "meshport-upload-decode-" + u.id.substring(0, 8));
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** One upload decoded as it arrives. A class, not a lambda: see DaemonThreads. */
-    private static final class EarlyDecode implements Runnable {
-        private final Upload upload;
-        private final PayloadCodec codec;
-        private final PutContext context;
-        private final CompletableFuture<Upload.EarlyValue> result;
-
-        EarlyDecode(Upload upload, PayloadCodec codec, PutContext context, CompletableFuture<Upload.EarlyValue> result) {
-            this.upload = upload;
-            this.codec = codec;
-            this.context = context;
-            this.result = result;
-        }
-
-        @Override
-        public void run() {
-            try {
-                byte[] b = upload.array();
-                SessionValue v = codec.decode(new Payload(b, 0, b.length, true, new Arrival(upload)), context);
-                result.complete(new Upload.EarlyValue(v, context.required));
-            } catch (Throwable e) { // the commit decodes again and answers the codec's error as a put would
-                result.completeExceptionally(e);
-            }
-        }
-    }
-
-    /** Waits for an upload's bytes. */
-    private static final class Arrival implements java.util.function.IntConsumer {
-        private final Upload upload;
-
-        Arrival(Upload upload) {
-            this.upload = upload;
-        }
-
-        @Override
-        public void accept(int index) {
-            upload.awaitReceived(index);
-        }
     }
 
     /** @return the piece size to suggest: {@link #CHUNK_BYTES}, or less when frames are smaller */
@@ -171,15 +110,15 @@ final class UploadOps {
         boolean end = true;
         try {
             PutContext ctx = new PutContext(u.key, store);
-            SessionValue decoded = null;
-            Upload.EarlyValue early = early(u);
-            if (early != null) {
-                decoded = early.value();
-                ctx.required = early.requiredVersion();
-                server.uploads.decodedEarly.incrementAndGet();
+            java.util.function.Supplier<SessionValue> decode;
+            StreamingDecode stream = u.stream();
+            if (stream != null) {
+                server.uploads.streamed.incrementAndGet();
+                decode = () -> stream.finish(ctx); // its arrays were converted as the bytes arrived
+            } else {
+                decode = () -> codec.decode(new Payload(bytes, 0, bytes.length, true), ctx);
             }
-            return handler.decodeAndStore(store, u.key, u.codec, codec, new Payload(bytes, 0, bytes.length, true), u.ifVersion,
-                    r.requestToken, ctx, decoded);
+            return handler.decodeAndStore(store, u.key, u.codec, u.size(), decode, u.ifVersion, r.requestToken, ctx);
         } catch (MeshportException e) {
             end = !SESSION_REFUSALS.contains(e.code());
             throw e;
@@ -187,22 +126,6 @@ final class UploadOps {
             if (end) {
                 server.uploads.end(u); // stored, or refused by its codec: the upload is gone and its memory given back
             }
-        }
-    }
-
-    /** @return the value decoded while the bytes arrived, or null when there is none (or it failed: the commit decodes again) */
-    private static Upload.EarlyValue early(Upload u) {
-        CompletableFuture<Upload.EarlyValue> f = u.early();
-        if (f == null) {
-            return null;
-        }
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MeshportException(ErrorCode.SHUTTING_DOWN, "interrupted while upload " + u.id + " was decoded");
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.meshport.codec.PayloadCodec;
+import io.meshport.codec.StreamingDecode;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 import io.meshport.session.MemoryAccount;
@@ -25,8 +27,8 @@ final class Uploads {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, Upload> open = new ConcurrentHashMap<>();
-    /** Commits whose value was decoded while the bytes arrived. */
-    final java.util.concurrent.atomic.AtomicLong decodedEarly = new java.util.concurrent.atomic.AtomicLong();
+    /** Commits whose payload was fed to its codec's {@link StreamingDecode} as it arrived. */
+    final java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
     private final Log log;
 
     Uploads(Log log) {
@@ -38,7 +40,7 @@ final class Uploads {
      *
      * @throws MeshportException {@code OVERLOADED} when too many are open or the memory is not there
      */
-    Upload begin(String key, String codec, long size, long ifVersion, ListenerSettings limits, MemoryAccount account) {
+    Upload begin(String key, String codec, PayloadCodec decoder, long size, long ifVersion, ListenerSettings limits, MemoryAccount account) {
         if (size > limits.maxUploadBytes) {
             throw new MeshportException(ErrorCode.OVERLOADED, "an upload of " + size + " bytes is larger than this host takes ("
                     + limits.maxUploadBytes + " bytes, maxUploadBytes)", Map.of("maxUploadBytes", limits.maxUploadBytes));
@@ -53,16 +55,27 @@ final class Uploads {
                     + " memory account holds " + mib(account.usedBytes()) + " of " + mib(account.limitBytes()),
                     Map.of("usedBytes", account.usedBytes(), "budgetBytes", account.limitBytes()));
         }
-        byte[] bytes;
+        Object held;
         try {
-            bytes = new byte[(int) size];
+            StreamingDecode stream = streaming(decoder, codec, size);
+            held = stream != null ? stream : new byte[(int) size];
         } catch (OutOfMemoryError e) {
             room.release();
             throw new MeshportException(ErrorCode.OVERLOADED, "the host has not the " + mib(size) + " of heap for this upload now");
         }
-        Upload u = new Upload(newId(), key, codec, ifVersion, bytes, room, System.currentTimeMillis());
+        Upload u = new Upload(newId(), key, codec, ifVersion, size, held, room, System.currentTimeMillis());
         open.put(u.id, u);
         return u;
+    }
+
+    /** @return the codec's decode of the payload as it arrives, or null when the upload is to hold its bytes */
+    private StreamingDecode streaming(PayloadCodec decoder, String codec, long size) {
+        try {
+            return decoder.streaming(size);
+        } catch (RuntimeException e) {
+            log.warn("codec '" + codec + "' failed to start a streamed decode; the upload holds its bytes instead", e);
+            return null;
+        }
     }
 
     private static String newId() {
@@ -128,15 +141,9 @@ final class Uploads {
         Map<String, Object> m = new HashMap<>();
         for (Upload u : open.values()) {
             m.put(u.id, u.handOver());
-            u.retire(); // its decode here stops; the next listener decodes it again
         }
         open.clear();
         return m;
-    }
-
-    /** @return the uploads open, for starting their decodes (after an adopt) */
-    List<Upload> all() {
-        return new ArrayList<>(open.values());
     }
 
     /** Takes the uploads a listener handed over; those it cannot read are dropped and said. */

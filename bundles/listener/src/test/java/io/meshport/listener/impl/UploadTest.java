@@ -2,6 +2,8 @@ package io.meshport.listener.impl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -13,7 +15,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.meshport.mesh.Mesh;
+import io.meshport.mesh.MeshReader;
 import io.meshport.session.SessionEntry;
+import io.meshport.session.SessionValue;
+import io.meshport.wire.mesh.MeshCborReader;
 import io.meshport.wire.mesh.MeshCborWriter;
 
 /** docs/protocol.md section 10: uploads, every error of the section, and what a failed upload leaves (nothing). */
@@ -91,26 +96,42 @@ class UploadTest extends HostTestBase {
         assertEquals(payload.length, e.payloadBytes());
         err(b, "NOT_FOUND", "op", "upload", "upload", id);
         assertEquals(0, host.server.uploads.size());
-        assertEquals(1, host.server.uploads.decodedEarly.get(), "the mesh was decoded while its bytes arrived");
+        assertEquals(1, host.server.uploads.streamed.get(), "the mesh's arrays were converted as its bytes arrived");
     }
 
     @Test
-    void anAbortedUploadStopsItsDecode() throws Exception {
+    void anAbortedUploadGivesBackItsMemory() throws Exception {
         RawClient c = client();
         byte[] payload = meshPayload(20_000);
         String id = begin(c, "up/stop", payload, "mesh");
         append(c, id, payload, 0, payload.length / 3);
+        assertTrue(host.store.memory().usedBytes() >= payload.length, "reserved at begin");
         ok(c, "op", "abort", "upload", id);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (decodeThreads() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, decodeThreads(), "the decode waiting for the rest of the bytes ended with the upload");
         assertEquals(0, host.store.memory().usedBytes());
+        err(c, "NOT_FOUND", "op", "upload", "upload", id);
     }
 
-    private static long decodeThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("meshport-upload-decode-")).count();
+    @Test
+    void aStreamedUploadKnowsItsLastPiecesSentAgainButNoOtherRangeOfWhatItReceived() throws Exception {
+        RawClient c = client();
+        byte[] payload = meshPayload(20_000);
+        String id = begin(c, "up/again", payload, "mesh");
+        int a = payload.length / 4;
+        int b = payload.length / 2;
+        assertEquals(a, append(c, id, payload, 0, a));
+        assertEquals(b, append(c, id, payload, a, b));
+        assertEquals(b, append(c, id, payload, a, b), "the last piece again: acknowledged");
+        assertEquals(b, append(c, id, payload, 0, a), "the one before too");
+        byte[] changed = payload.clone();
+        changed[a + 1] ^= 1;
+        Map<?, ?> conflict = err(c, "CONFLICT", "op", "append", "upload", id, "offset", (long) a, "data", Arrays.copyOfRange(changed, a, b));
+        assertEquals((long) b, ((Map<?, ?>) conflict.get("detail")).get("received"), "other bytes where a piece was: " + conflict);
+        // A part of a piece: the streamed upload holds no bytes to compare it with, and says what it holds.
+        conflict = err(c, "CONFLICT", "op", "append", "upload", id, "offset", 0L, "data", Arrays.copyOfRange(payload, 0, a / 2));
+        assertEquals((long) b, ((Map<?, ?>) conflict.get("detail")).get("received"));
+        append(c, id, payload, b, payload.length);
+        assertEquals(20_000L, ((Map<?, ?>) ok(c, "op", "commit", "upload", id).get("summary")).get("points"));
+        assertEquals(1, host.server.uploads.streamed.get());
     }
 
     @Test
@@ -270,5 +291,28 @@ class UploadTest extends HostTestBase {
         assertArrayEquals(payload, u.complete());
         next.end(u);
         assertEquals(0, host.store.memory().usedBytes(), "the reservation travels with the upload and is given back once");
+    }
+
+    @Test
+    void aStreamedUploadIsHandedToTheNextListenerWithWhatItDecodedSoFar() throws Exception {
+        RawClient c = client();
+        byte[] payload = meshPayload(30_000);
+        String id = begin(c, "up/handed-mesh", payload, "mesh");
+        int half = payload.length / 2;
+        append(c, id, payload, 0, half);
+        Map<String, Object> handed = host.server.uploads.handOver();
+        Uploads next = new Uploads(io.meshport.support.Log.STDERR);
+        next.adopt(handed);
+        Upload u = next.get(id);
+        assertNotNull(u.stream(), "still fed as it arrives");
+        long now = System.currentTimeMillis();
+        assertEquals(half, u.append(0, payload, 0, half, now), "its last piece, sent again after the update, is known");
+        assertEquals(payload.length, u.append(half, payload, half, payload.length - half, now));
+        assertNull(u.complete(), "no bytes held");
+        SessionValue v = u.stream().finish(new PutContext("up/handed-mesh", host.store));
+        MeshCborReader whole = new MeshCborReader();
+        assertEquals(whole.read(payload, 0, payload.length, MeshReader.NO_BASE), v.value());
+        next.end(u);
+        assertEquals(0, host.store.memory().usedBytes());
     }
 }

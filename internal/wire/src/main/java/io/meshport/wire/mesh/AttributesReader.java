@@ -18,25 +18,28 @@ import io.meshport.wire.Quoted;
 final class AttributesReader {
     private final byte[] b;
     private final int end;
+    private final StreamedArrays streamed; // null: every array is in b
 
-    private AttributesReader(byte[] b, int end) {
+    private AttributesReader(byte[] b, int end, StreamedArrays streamed) {
         this.b = b;
         this.end = end;
+        this.streamed = streamed;
     }
 
     /**
      * @param vs the offset of the {@code attributes} value
      * @param out receives the attributes, in the map's order
+     * @param streamed the arrays of a skeleton's payload, or null
      * @return where the value ends
      */
-    static int read(byte[] b, int vs, int end, List<Attribute> out) throws CborFormatException {
+    static int read(byte[] b, int vs, int end, List<Attribute> out, StreamedArrays streamed) throws CborFormatException {
         if ((b[vs] & 0xff) == 0xf6) {
             return vs + 1;
         }
         if (Cbor.major(b, vs) != Cbor.MAJOR_MAP) {
             throw new InvalidMeshException("attributes must be a map of name to attribute, got " + MeshItems.describe(b, vs, end));
         }
-        AttributesReader r = new AttributesReader(b, end);
+        AttributesReader r = new AttributesReader(b, end, streamed);
         return new MapEntries(b, vs, end).forEach((key, value) -> {
             if (Cbor.major(b, key) != Cbor.MAJOR_TEXT) {
                 throw new InvalidMeshException("attributes must be a map with text keys, found " + MeshItems.describe(b, key, end));
@@ -181,6 +184,15 @@ final class AttributesReader {
     private Object data(String field, int p, AttributeStorage storage) throws CborFormatException {
         int[] ve = new int[1];
         int major = Cbor.major(b, p);
+        if (StreamedArrays.isStreamed(streamed, b, p, end)) {
+            if (storage == null) {
+                return streamed.floatsOrInts(b, p, end, ve); // its tag gives its type
+            }
+            if (storage == AttributeStorage.STRING) {
+                throw new StreamedArrays.NotHere(field + " holds text"); // an error, said by the payload's own read
+            }
+            return storage == AttributeStorage.FLOAT ? streamed.floats(b, p, end, ve) : streamed.ints(b, p, end, ve, false);
+        }
         if (storage == null) {
             // No type: a typed array says it; a plain array by what it holds.
             if (major == Cbor.MAJOR_TAG) {

@@ -39,10 +39,45 @@ public final class MeshCborReader implements MeshReader {
         return decode(data, offset, length, base, new Arrival(arrived, offset + length));
     }
 
+    /**
+     * Reads a mesh payload that arrived through a {@link MeshPayloadStream}: from its skeleton and the
+     * arrays it converted as they came, without the payload's bytes. Whatever the skeleton cannot
+     * answer as the payload's bytes would (an error of any kind, a streamed array where it is not read
+     * as it is) is answered by reading the payload again from its bytes ({@link MeshPayloadStream#reconstruct()}),
+     * so the result, or the error, is the same as for the payload put whole.
+     *
+     * @param stream a complete stream
+     * @param base resolves {@code base}
+     * @return the mesh
+     */
+    public Mesh read(MeshPayloadStream stream, BaseResolver base) {
+        Mesh mesh = fromSkeleton(stream, base);
+        if (mesh != null) {
+            return mesh;
+        }
+        byte[] payload = stream.reconstruct();
+        return read(payload, 0, payload.length, base);
+    }
+
+    /** @return the mesh read from a stream's skeleton and arrays, or null when only the payload's own bytes can answer */
+    static Mesh fromSkeleton(MeshPayloadStream stream, BaseResolver base) {
+        if (!stream.exact()) {
+            return null;
+        }
+        byte[] skeleton = stream.skeleton();
+        StreamedArrays streamed = new StreamedArrays(stream);
+        try {
+            Mesh mesh = readMap(skeleton, 0, skeleton.length, base, null, streamed);
+            return streamed.allTaken() ? mesh : null;
+        } catch (CborFormatException | RuntimeException e) {
+            return null; // an error, said exactly by the payload's own read
+        }
+    }
+
     private static Mesh decode(byte[] data, int offset, int length, BaseResolver base, Arrival arrival) {
         int end = offset + length;
         try {
-            return readMap(data, offset, end, base, arrival);
+            return readMap(data, offset, end, base, arrival, null);
         } catch (Arrival.Failed e) {
             throw e.getCause(); // the payload never arrived whole: nothing more can be read of it
         } catch (CborFormatException | MeshportException e) {
@@ -88,7 +123,8 @@ public final class MeshCborReader implements MeshReader {
         return new MeshportException(ErrorCode.DECODE_FAILED, "the mesh payload has " + bytes + " bytes after the mesh map");
     }
 
-    private static Mesh readMap(byte[] b, int offset, int end, BaseResolver resolver, Arrival arrival) throws CborFormatException {
+    private static Mesh readMap(byte[] b, int offset, int end, BaseResolver resolver, Arrival arrival, StreamedArrays streamed)
+            throws CborFormatException {
         if (offset >= end) {
             throw new MeshportException(ErrorCode.DECODE_FAILED, "the mesh payload is empty");
         }
@@ -140,7 +176,7 @@ public final class MeshCborReader implements MeshReader {
                 throw new InvalidMeshException(Quoted.quote(field) + " is given twice");
             }
             f.seen.add(field);
-            p = readField(field, b, vs, end, f, resolver, arrival, ve);
+            p = readField(field, b, vs, end, f, resolver, arrival, streamed, ve);
         }
         if (p != end) {
             throw trailing(end - p);
@@ -154,11 +190,15 @@ public final class MeshCborReader implements MeshReader {
      * @return where the value ends
      */
     private static int readField(String field, byte[] b, int vs, int end, MeshFields f, BaseResolver resolver, Arrival arrival,
-            int[] ve) throws CborFormatException {
+            StreamedArrays streamed, int[] ve) throws CborFormatException {
         int major = Cbor.major(b, vs);
         boolean isNull = (b[vs] & 0xff) == 0xf6;
         switch (field) {
             case "positions":
+                if (StreamedArrays.isStreamed(streamed, b, vs, end)) {
+                    f.positions = streamed.floats(b, vs, end, ve);
+                    return ve[0];
+                }
                 if (TypedArrays.isFourByte(b, vs, end, ve, TypedArray.FLOAT32_LE.tag(), TypedArray.FLOAT32_BE.tag())) {
                     // float32 arrays (what clients send) are copied and checked by the builder in one go
                     f.positionsView = TypedArrays.view(b, vs, ve[0]).asFloatBuffer();
@@ -174,6 +214,11 @@ public final class MeshCborReader implements MeshReader {
                 f.positions = floats(field, b, vs, end, ve);
                 return ve[0];
             case "indices":
+                if (StreamedArrays.isStreamed(streamed, b, vs, end)) {
+                    f.indices = streamed.ints(b, vs, end, ve, true); // a uint32 above 2^31 - 1 is out of range, said by build
+                    f.hasIndices = true;
+                    return ve[0];
+                }
                 if (TypedArrays.isFourByte(b, vs, end, ve, TypedArray.UINT32_LE.tag(), TypedArray.UINT32_BE.tag(),
                         TypedArray.SINT32_LE.tag(), TypedArray.SINT32_BE.tag())) {
                     // Copied and checked by the builder in one go; a uint32 above 2^31 - 1 reads as negative there and
@@ -211,16 +256,16 @@ public final class MeshCborReader implements MeshReader {
                 return Cbor.skip(b, vs, end);
             default:
                 Arrival.all(arrival);
-                return readOther(field, b, vs, end, f);
+                return readOther(field, b, vs, end, f, streamed);
         }
     }
 
     /** Reads {@code attributes}, {@code name}, {@code meta}, or skips an unknown field. */
-    private static int readOther(String field, byte[] b, int vs, int end, MeshFields f) throws CborFormatException {
+    private static int readOther(String field, byte[] b, int vs, int end, MeshFields f, StreamedArrays streamed) throws CborFormatException {
         boolean isNull = (b[vs] & 0xff) == 0xf6;
         switch (field) {
             case "attributes":
-                return AttributesReader.read(b, vs, end, f.attributes);
+                return AttributesReader.read(b, vs, end, f.attributes, streamed);
             case "name":
                 if (Cbor.major(b, vs) == Cbor.MAJOR_TEXT) {
                     f.name = MeshItems.text("name", b, vs, end);

@@ -86,8 +86,13 @@ final class MeshItems {
                 }
                 return n == Cbor.INDEFINITE ? q + 1 : q;
             }
-            case Cbor.MAJOR_TAG:
-                return checkText(b, p + Cbor.headerLength(b, p, end), end, origin);
+            case Cbor.MAJOR_TAG: {
+                int q = p + Cbor.headerLength(b, p, end);
+                if (q >= end) {
+                    throw new CborFormatException(q, "a tag without its item");
+                }
+                return checkText(b, q, end, origin);
+            }
             default:
                 return Cbor.skip(b, p, end);
         }

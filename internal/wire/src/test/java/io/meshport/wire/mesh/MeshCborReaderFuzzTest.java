@@ -261,6 +261,31 @@ class MeshCborReaderFuzzTest {
         }
         Object arriving = exactOutcome(() -> readArriving(framed, 3, payload.length, null, null));
         assertEquals(whole, arriving, () -> what + ", read while it arrives, on " + hex(payload));
+        if (payload.length > 0) { // an upload is never empty
+            Object streamed;
+            try {
+                streamed = exactOutcome(() -> readStreamed(payload));
+            } catch (RuntimeException e) {
+                throw new AssertionError(what + ": the reader failed unexpectedly on pieces of " + hex(payload), e);
+            }
+            assertEquals(whole, streamed, () -> what + ", read from pieces (typed arrays of 4 bytes and more streamed), on " + hex(payload));
+        }
+    }
+
+    /**
+     * Reads a payload as an upload's pieces through a {@link MeshPayloadStream} that streams every typed
+     * array it can (4 bytes and more), the pieces of random sizes (seeded by the payload).
+     */
+    private Mesh readStreamed(byte[] payload) {
+        MeshPayloadStream stream = new MeshPayloadStream(payload.length, 4);
+        Random r = new Random(java.util.Arrays.hashCode(payload));
+        for (int at = 0; at < payload.length;) {
+            int n = Math.min(payload.length - at, 1 + r.nextInt(r.nextBoolean() ? 4 : 64));
+            stream.accept(payload, at, n);
+            at += n;
+        }
+        assertTrue(java.util.Arrays.equals(payload, stream.reconstruct()), () -> "rebuilt from the stream: " + hex(stream.reconstruct()));
+        return reader.read(stream, RESOLVER);
     }
 
     static String hex(byte[] b) {
@@ -356,7 +381,53 @@ class MeshCborReaderFuzzTest {
             assertEquals(s.mesh(), JacksonMeshOracle.read(s.payload(), RESOLVER), "the reference, " + what);
             assertEquals(s.mesh(), reader.read(framed, 5, s.payload().length, RESOLVER), what);
             assertEquals(s.mesh(), readArriving(framed, 5, s.payload().length, null, null), "arriving, " + what);
+            assertEquals(s.mesh(), readStreamed(s.payload()), "from pieces, " + what);
         }
+    }
+
+    @Test
+    void aMeshAsClientsSendItIsReadFromItsSkeletonAndStreamedArrays() {
+        int points = 20_000;
+        Random r = new Random(11);
+        float[] xyz = new float[3 * points];
+        float[] cd = new float[3 * points];
+        int[] ids = new int[points];
+        for (int i = 0; i < xyz.length; i++) {
+            xyz[i] = r.nextFloat() * 10 - 5;
+            cd[i] = r.nextFloat();
+        }
+        for (int i = 0; i < points; i++) {
+            ids[i] = r.nextInt();
+        }
+        int[] tri = new int[3 * (points - 2)];
+        for (int i = 0; i < tri.length; i++) {
+            tri[i] = r.nextInt(points);
+        }
+        Mesh mesh = Mesh.builder().positions(xyz).indices(tri).name("scan")
+                .attribute(io.meshport.mesh.Attribute.ofFloats("Cd", io.meshport.mesh.AttributeOwner.POINT, 3, cd))
+                .attribute(io.meshport.mesh.Attribute.ofInts("id", io.meshport.mesh.AttributeOwner.POINT, 1, ids))
+                .meta(new CborWriter().mapHeader(1).text("source").text("scanner").toByteArray()).build();
+        byte[] payload = MeshCborReaderTest.concat(MeshCborWriter.encode(mesh));
+        MeshPayloadStream stream = new MeshPayloadStream(payload.length);
+        for (int at = 0; at < payload.length; at += 100_000) {
+            stream.accept(payload, at, Math.min(100_000, payload.length - at));
+        }
+        assertEquals(4, stream.streamedCount(), "positions, indices, Cd and id");
+        assertTrue(stream.heldBytes() < payload.length + 4096, stream.heldBytes() + " bytes held for a payload of " + payload.length);
+        Mesh read = MeshCborReader.fromSkeleton(stream, RESOLVER);
+        assertNotNull(read, "read from the skeleton, not from the payload's bytes again");
+        assertEquals(mesh, read);
+
+        // A rule broken in a streamed array (an index out of range): the payload's own read says it, word for
+        // word. Written by changing the array the built mesh adopted (the builder does not copy it).
+        tri[5] = points;
+        byte[] bad = MeshCborReaderTest.concat(MeshCborWriter.encode(mesh));
+        Object whole = exactOutcome(() -> reader.read(bad, 0, bad.length, RESOLVER));
+        assertTrue(whole instanceof String && ((String) whole).startsWith("INVALID_MESH"), String.valueOf(whole));
+        MeshPayloadStream s2 = new MeshPayloadStream(bad.length);
+        s2.accept(bad, 0, bad.length);
+        assertNull(MeshCborReader.fromSkeleton(s2, RESOLVER));
+        assertEquals(whole, exactOutcome(() -> reader.read(s2, RESOLVER)));
     }
 
     @Test
