@@ -23,8 +23,9 @@ import io.meshport.session.SessionEntry;
 
 /**
  * The session kept on disk in an H2 MVStore file: the session's id and version counter, one header per
- * key, and each value's bytes in blocks of at most 1 MiB (keyed by the entry's version and the block's
- * index, so that a value is written and read in pieces). Not thread safe: one writer thread uses it.
+ * key, and each value's bytes in blocks of at most 1 MiB, so that a value is written and read in pieces:
+ * a small value's in a map shared by all (keyed by the entry's version and the block's index), a large
+ * value's in a map of its own (by index), dropped whole when the value is replaced. Not thread safe: one writer thread uses it.
  *
  * <p>The version counter survives a crash without each write waiting for the disk: the file holds a
  * ceiling that the counter may not pass until the ceiling is raised on disk ({@link #raiseCeiling}), and
@@ -38,6 +39,13 @@ final class SessionFile implements AutoCloseable {
     private static final int INDEX_BITS = 21;
     /** Unsaved bytes after which a long value's writing commits on its way (bounds the store's buffers). */
     private static final long COMMIT_EVERY_BYTES = 64L << 20;
+    /**
+     * Values holding more than this get a map of their own ({@link #valueMap}), dropped whole when they
+     * are replaced: deleting blocks from the shared map loads each leaf page, values included, back from
+     * the file first (a replaced 36 MB mesh was read back in full to be deleted), where dropping a map
+     * frees its leaves unread.
+     */
+    private static final long OWN_MAP_BYTES = 64 << 10;
 
     private final Path file;
     private final MVStore store;
@@ -218,9 +226,10 @@ final class SessionFile implements AutoCloseable {
 
     private byte[] readValue(StoredEntry.Header h) throws IOException {
         byte[] value = new byte[(int) h.size()];
+        MVMap<Long, byte[]> own = store.hasMap(valueMap(h.version())) ? store.openMap(valueMap(h.version())) : null;
         int at = 0;
         for (int i = 0; at < value.length; i++) {
-            byte[] block = blocks.get(blockKey(h.version(), i));
+            byte[] block = own != null ? own.get((long) i) : blocks.get(blockKey(h.version(), i));
             if (block == null) {
                 throw new IOException("block " + i + " of its value is missing");
             }
@@ -286,11 +295,11 @@ final class SessionFile implements AutoCloseable {
             remove(e.key());
             return -1;
         }
-        removeBlocks(e.version()); // left by an earlier attempt at this very entry
+        dropValueMap(e.version()); // left by an earlier attempt at this very entry (shared blocks: reopen removes them)
         // Committed on the way when the value is long: a crash before its header leaves blocks that the
         // next load removes, found through this mark.
         meta.put("writing", e.version());
-        BlockWriter out = new BlockWriter(e.version());
+        BlockWriter out = new BlockWriter(e.version(), e.value().retainedBytes() > OWN_MAP_BYTES);
         StoredEntry.writeValue(e.value(), form, out);
         out.finish();
         if (out.size > Integer.MAX_VALUE - 8) {
@@ -328,6 +337,9 @@ final class SessionFile implements AutoCloseable {
     }
 
     private void removeBlocks(long version) {
+        if (dropValueMap(version)) {
+            return;
+        }
         for (int i = 0; blocks.remove(blockKey(version, i)) != null; i++) {
             // each block in turn, until the first that is not there
         }
@@ -376,6 +388,21 @@ final class SessionFile implements AutoCloseable {
         }
     }
 
+    /** @return the name of the map holding a large value's blocks, by their index */
+    private static String valueMap(long version) {
+        return "value." + version;
+    }
+
+    /** @return whether the version's value had a map of its own, now dropped */
+    private boolean dropValueMap(long version) {
+        String name = valueMap(version);
+        if (!store.hasMap(name)) {
+            return false;
+        }
+        store.removeMap(name);
+        return true;
+    }
+
     private static long blockKey(long version, int index) {
         return (version << INDEX_BITS) | index;
     }
@@ -390,8 +417,14 @@ final class SessionFile implements AutoCloseable {
         private long size;
         private long sinceCommit;
 
-        BlockWriter(long version) {
+        /** The blocks' map: the value's own, keyed by index, or the shared one, keyed by {@link #blockKey}. */
+        private final MVMap<Long, byte[]> target;
+        private final boolean own;
+
+        BlockWriter(long version, boolean own) {
             this.version = version;
+            this.own = own;
+            this.target = own ? store.openMap(valueMap(version)) : blocks;
         }
 
         @Override
@@ -418,7 +451,8 @@ final class SessionFile implements AutoCloseable {
         }
 
         private void put(byte[] b) {
-            blocks.put(blockKey(version, index++), b);
+            target.put(own ? index : blockKey(version, index), b);
+            index++;
             sinceCommit += b.length;
             if (sinceCommit >= COMMIT_EVERY_BYTES) {
                 commit();

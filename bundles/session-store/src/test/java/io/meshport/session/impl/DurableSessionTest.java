@@ -155,6 +155,35 @@ class DurableSessionTest {
     }
 
     @Test
+    void aReplacedOrDeletedValueLeavesNothingOfItInTheFile() throws Exception {
+        SessionStoreImpl s = open(false);
+        for (int i = 0; i < 20; i++) { // large values (a map of their own each) and small ones (blocks in the shared map)
+            s.put("big", "mesh", 1, SessionValue.ofMesh(mesh(5000, i)), SessionStore.ANY_VERSION);
+            s.put("small", "bytes", 10, bytes(1000, i), SessionStore.ANY_VERSION);
+            s.put("gone", "mesh", 1, SessionValue.ofMesh(mesh(5000, 100 + i)), SessionStore.ANY_VERSION);
+            s.delete("gone", SessionStore.ANY_VERSION);
+            assertTrue(s.awaitWritten(10_000), "round " + i + " reached the file");
+        }
+        long big = s.get("big").orElseThrow().version();
+        Map<String, Object[]> before = contents(s);
+        s.close();
+        org.h2.mvstore.MVStore file = org.h2.mvstore.MVStore.open(dir.resolve(SessionFile.FILE_NAME).toString());
+        try {
+            assertEquals(java.util.Set.of("value." + big), file.getMapNames().stream().filter(n -> n.startsWith("value."))
+                    .collect(java.util.stream.Collectors.toSet()), "the large value's map, the newest only");
+            assertEquals(1, file.openMap("blocks").size(), "the small value's one block, the newest only");
+        } finally {
+            file.close();
+        }
+        SessionStoreImpl again = open(false);
+        try {
+            assertSameContents(before, contents(again));
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
     void aStreamOfUpdatesToOneKeyEndsOnDiskAsItsNewestVersion() throws Exception {
         SessionStoreImpl s = open(false);
         Mesh last = null;
