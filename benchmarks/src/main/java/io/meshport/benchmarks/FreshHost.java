@@ -1,16 +1,14 @@
 package io.meshport.benchmarks;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import io.meshport.testkit.HostProcess;
 
 /**
  * A fresh {@code meshport host} in a process of its own, started as {@code ./meshport host} starts it:
@@ -20,9 +18,7 @@ import java.util.regex.Pattern;
  * and another distribution (an earlier build) for a comparison in the same run.
  */
 final class FreshHost implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-    private static final Pattern UP = Pattern.compile("host up in ([0-9.]+) s");
-
+    private final HostProcess host;
     final Process process;
     final Path log;
     final int port;
@@ -35,36 +31,16 @@ final class FreshHost implements AutoCloseable {
      * @param jvmOptions options for its JVM, before the class path
      */
     FreshHost(Path dist, Path data, List<String> jvmOptions) throws IOException, InterruptedException {
-        Path root = Paths.get(System.getProperty("meshport.root", "."));
-        String cp = root.resolve("launcher/target/meshport-launcher.jar") + File.pathSeparator + dist.resolve("lib") + "/*";
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(HostJvm.options());
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0",
-                "--web-port", "off", "--data", data.toString()));
-        log = Files.createTempFile("meshport-bench-host-", ".log");
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Integer p = null;
-        while (p == null && System.nanoTime() < deadline && process.isAlive()) {
-            String text = log();
-            Matcher l = LISTENING.matcher(text);
-            if (l.find() && UP.matcher(text).find()) {
-                p = Integer.parseInt(l.group(1));
-            } else {
-                Thread.sleep(10);
-            }
-        }
-        if (p == null) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the host did not start within 120 s:\n" + log());
-        }
-        port = p;
+        List<String> jvm = new ArrayList<>(HostJvm.options());
+        jvm.addAll(jvmOptions);
+        host = new HostProcess(Paths.get(System.getProperty("meshport.root", ".")), dist, jvm, data, List.of(), true, 120);
+        process = host.process;
+        log = host.log;
+        port = host.port;
     }
 
     String log() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
+        return host.log();
     }
 
     /** @return the CPU time the host's process used so far (all its threads), in milliseconds; -1 without /proc */
@@ -105,13 +81,7 @@ final class FreshHost implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (process.isAlive()) {
-            process.destroy(); // SIGTERM: the host stops as after Ctrl-C
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        Files.deleteIfExists(log);
+        host.stop(); // SIGTERM: the host stops as after Ctrl-C
+        host.close();
     }
 }

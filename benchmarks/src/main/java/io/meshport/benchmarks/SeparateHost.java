@@ -11,48 +11,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.meshport.testkit.HostProcess;
+
 /** {@code meshport host} in a process of its own (a kill -9, a heap of its own to watch), on a free loopback port. */
 final class SeparateHost implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-    private static final Pattern UP = Pattern.compile("host up in ([0-9.]+) s");
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
+    private final HostProcess host;
     final java.lang.Process process;
     final Path log;
     final int port;
     final double upSeconds;
 
     SeparateHost(Path data, String... more) throws IOException, InterruptedException {
-        Path dist = Paths.get(System.getProperty("meshport.home"));
-        Path root = Paths.get(System.getProperty("meshport.root", "."));
-        String cp = root.resolve("launcher/target/meshport-launcher.jar") + java.io.File.pathSeparator + dist.resolve("lib") + "/*";
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx8g"));
-        cmd.addAll(HostJvm.options());
-        cmd.addAll(List.of("-Dmeshport.home=" + dist, "-cp", cp, "io.meshport.launcher.Main", "host", "--no-shell", "--port", "0", "--web-port", "off",
-                "--data", data.toString()));
-        cmd.addAll(List.of(more));
-        log = Files.createTempFile("meshport-bench-host-", ".log");
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Integer p = null;
-        Double up = null;
-        while ((p == null || up == null) && System.nanoTime() < deadline && process.isAlive()) {
-            String text = log();
-            Matcher l = LISTENING.matcher(text);
-            Matcher u = UP.matcher(text);
-            if (l.find() && u.find()) {
-                p = Integer.parseInt(l.group(1));
-                up = Double.parseDouble(u.group(1));
-            } else {
-                Thread.sleep(20);
-            }
-        }
-        if (p == null) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the host did not start within 120 s:\n" + log());
-        }
-        port = p;
-        upSeconds = up;
+        List<String> jvm = new ArrayList<>(List.of("-Xmx8g"));
+        jvm.addAll(HostJvm.options());
+        host = new HostProcess(Paths.get(System.getProperty("meshport.root", ".")), Paths.get(System.getProperty("meshport.home")), jvm,
+                data, List.of(more), true, 120);
+        process = host.process;
+        log = host.log;
+        port = host.port;
+        upSeconds = host.upSeconds;
     }
 
     /** @return the heap the host's JVM uses now, in bytes (from {@code jcmd PID GC.heap_info}), or -1 when it cannot tell */
@@ -73,20 +52,12 @@ final class SeparateHost implements AutoCloseable {
     }
 
     String log() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
+        return host.log();
     }
 
     /** @return the first match of the pattern in the host's log, waiting for it at most {@code seconds}; null if none came */
     Matcher await(Pattern pattern, int seconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            Matcher m = pattern.matcher(log());
-            if (m.find()) {
-                return m;
-            }
-            Thread.sleep(20);
-        }
-        return null;
+        return host.await(pattern, seconds);
     }
 
     /** Waits until the file's size has not changed for 2 s (the writer caught up), at most 120 s. */
@@ -108,15 +79,11 @@ final class SeparateHost implements AutoCloseable {
     }
 
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        host.kill();
     }
 
     @Override
     public void close() throws Exception {
-        if (process.isAlive()) {
-            kill();
-        }
-        Files.deleteIfExists(log);
+        host.close();
     }
 }

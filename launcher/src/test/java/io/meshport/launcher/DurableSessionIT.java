@@ -22,6 +22,7 @@ import io.meshport.mesh.AttributeOwner;
 import io.meshport.mesh.Mesh;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
+import io.meshport.testkit.HostProcess;
 
 /**
  * A host's process killed with SIGKILL and started again on the same data folder serves what it had
@@ -48,7 +49,7 @@ class DurableSessionIT {
         Map<String, Long> versions = new HashMap<>();
         String session;
         long last;
-        try (HostProcess first = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
+        try (HostProcess first = Hosts.start(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
             session = c.hostInfo().session();
             for (int i = 0; i < 10; i++) {
                 Mesh m = mesh(20_000 + i, i);
@@ -75,7 +76,7 @@ class DurableSessionIT {
             Thread.sleep(1500); // what the contract promises: writes acknowledged at least 1 s before the kill
             first.kill();
         }
-        try (HostProcess second = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
+        try (HostProcess second = Hosts.start(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
             assertEquals(session, c.hostInfo().session(), "the same session after the kill");
             Map<String, Long> listed = new HashMap<>();
             for (EntryInfo e : c.list("")) {
@@ -100,19 +101,19 @@ class DurableSessionIT {
     void aCleanStopKeepsTheCounterExactlyAndMemoryModeStartsAfresh(@TempDir Path data) throws Exception {
         String session;
         long v;
-        try (HostProcess first = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
+        try (HostProcess first = Hosts.start(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
             session = c.hostInfo().session();
             v = c.putBytes("k", new byte[] {1, 2, 3}).version();
             first.process.destroy(); // SIGTERM: the host stops cleanly
             assertTrue(first.process.waitFor(60, TimeUnit.SECONDS));
         }
-        try (HostProcess second = new HostProcess(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
+        try (HostProcess second = Hosts.start(data); MeshportClient c = MeshportClient.connect("127.0.0.1", second.port)) {
             assertEquals(session, c.hostInfo().session());
             assertEquals(v + 1, c.putBytes("k2", new byte[] {4}).version(), "after a clean stop no version is skipped");
             second.process.destroy();
             assertTrue(second.process.waitFor(60, TimeUnit.SECONDS));
         }
-        try (HostProcess third = new HostProcess(data, "--session", "memory"); MeshportClient c = MeshportClient.connect("127.0.0.1", third.port)) {
+        try (HostProcess third = Hosts.start(data, "--session", "memory"); MeshportClient c = MeshportClient.connect("127.0.0.1", third.port)) {
             assertNotEquals(session, c.hostInfo().session(), "--session memory: a session of its own");
             assertTrue(c.list("").isEmpty());
             assertTrue(third.log().contains("kept in memory only"), third.log());

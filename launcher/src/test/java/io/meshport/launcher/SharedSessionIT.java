@@ -33,6 +33,7 @@ import io.meshport.client.WatchEvent;
 import io.meshport.mesh.Mesh;
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
+import io.meshport.testkit.HostProcess;
 import io.meshport.testkit.RedisServer;
 
 /**
@@ -61,9 +62,9 @@ class SharedSessionIT {
     }
 
     private HostProcess host(String name) throws Exception {
-        HostProcess h = new HostProcess(dir.resolve(name), "--session", redis.uri("studio"));
+        HostProcess h = Hosts.start(dir.resolve(name), "--session", redis.uri("studio"));
         hosts.add(h);
-        assertTrue(h.awaitLog("is served by", 30), h.log());
+        assertTrue(Hosts.logs(h, "is served by", 30), h.log());
         return h;
     }
 
@@ -285,7 +286,7 @@ class SharedSessionIT {
             Path copy = dir.resolve("redis-copy.jar");
             Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
             Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
-            assertTrue(b.awaitLog("waits for its backend", 30), b.log());
+            assertTrue(Hosts.logs(b, "waits for its backend", 30), b.log());
             assertTrue(count(awaitServed(b), "is served by") >= 2, b.log());
             long v2 = ca.putBytes("u/2", new byte[] {2}).version();
             assertEquals(v2, cb.get("u/2").version());
