@@ -350,20 +350,15 @@ final class RequestHandler {
             ctx = new PutContext(r.key, store);
         }
         Payload payload = payload(m.buffer(), r.bodyStart, r.bodyEnd);
-        SessionValue value = null;
         ArrivingFrame arriving = c.arrivingFor(m.buffer());
-        if (arriving != null) {
-            // Decoded while it arrived: the same codec on the same payload gives the same value.
-            PreDecoder.Decoded early = server.preDecoder.await(arriving);
-            if (early != null && early.decodes(codec, payload)) {
-                value = early.value;
-                ctx.required = early.requiredVersion;
-                server.preDecoder.used.incrementAndGet();
-            }
+        // Decoded while it arrived: the same codec on the same payload gives the same value.
+        PreDecoder.Decoded early = arriving == null ? null : server.preDecoder.await(arriving);
+        if (early != null && early.decodes(codec, payload)) {
+            ctx.required = early.requiredVersion;
+            server.preDecoder.used.incrementAndGet();
+            return decodeAndStore(store, r.key, codecId, payload.length(), () -> early.value, r.ifVersion, r.requestToken, ctx);
         }
-        SessionValue decoded = value;
-        return decodeAndStore(store, r.key, codecId, payload.length(), () -> decoded != null ? decoded : codec.decode(payload, ctx),
-                r.ifVersion, r.requestToken, ctx);
+        return decodeAndStore(store, r.key, codecId, payload.length(), () -> codec.decode(payload, ctx), r.ifVersion, r.requestToken, ctx);
     }
 
     /**
