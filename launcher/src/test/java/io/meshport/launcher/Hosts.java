@@ -15,9 +15,13 @@ final class Hosts {
     private Hosts() {
     }
 
-    /** Starts {@code meshport host --data data more...} and returns once it listens (60 s at most). */
+    /**
+     * Starts {@code meshport host --data data more...} and returns once it is up (60 s at most): not
+     * only listening, since a SIGTERM before the launcher has set its shutdown hook ends the process
+     * without the clean stop a test may be checking.
+     */
     static HostProcess start(Path data, String... more) throws IOException, InterruptedException {
-        return new HostProcess(ROOT, Paths.get(System.getProperty("meshport.home")), List.of(), data, List.of(more), false, 60);
+        return new HostProcess(ROOT, Paths.get(System.getProperty("meshport.home")), List.of(), data, List.of(more), true, 60);
     }
 
     /** @return whether the host's log holds {@code text} within {@code seconds} */
