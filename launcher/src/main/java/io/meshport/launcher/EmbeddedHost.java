@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.osgi.framework.BundleException;
 import org.osgi.framework.launch.Framework;
@@ -156,6 +157,21 @@ public final class EmbeddedHost implements AutoCloseable {
      * @throws BundleException when the framework or a bundle cannot start
      */
     public static EmbeddedHost start(Options o) throws IOException, BundleException {
+        return start(o, host -> { });
+    }
+
+    /**
+     * Starts a host, handing it to {@code booted} once its framework exists and before any bundle
+     * starts: what must be in place before the host can take a client's write (a shutdown hook that
+     * stops it cleanly) goes there.
+     *
+     * @param o the options
+     * @param booted receives the host before its bundles start
+     * @return the running host
+     * @throws IOException when the data directory cannot be prepared
+     * @throws BundleException when the framework or a bundle cannot start
+     */
+    public static EmbeddedHost start(Options o, Consumer<EmbeddedHost> booted) throws IOException, BundleException {
         long t0 = System.nanoTime();
         Path home = o.home.toAbsolutePath();
         if (!Files.isDirectory(home.resolve("bundles")) || !Files.isDirectory(home.resolve("meshport"))) {
@@ -177,8 +193,10 @@ public final class EmbeddedHost implements AutoCloseable {
             PrivateTokenFile.delete(privateTokenFile);
             throw e;
         }
+        EmbeddedHost host = new EmbeddedHost(fw, o, t0, privateTokenFile);
         List<Path> later;
         try {
+            booted.accept(host);
             later = HostStartup.startBundles(fw, home, o.shell);
         } catch (BundleException | IOException | RuntimeException e) {
             // A host that could not start all its bundles is no host: stop what started, keep no token file.
@@ -194,7 +212,6 @@ public final class EmbeddedHost implements AutoCloseable {
             PrivateTokenFile.delete(privateTokenFile);
             throw e;
         }
-        EmbeddedHost host = new EmbeddedHost(fw, o, t0, privateTokenFile);
         if (!later.isEmpty() && !o.webOff) { // no page: no HTTP server either
             HostStartup.startWebServerWhenListening(fw, host.status, later);
         }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.osgi.framework.BundleException;
+
 import io.meshport.protocol.MeshportException;
 import io.meshport.protocol.Protocol;
 
@@ -147,11 +149,21 @@ public final class Main {
         boolean shell = System.console() != null && !noShell;
         o.shell(shell);
         a.noMore();
-        EmbeddedHost host = EmbeddedHost.start(o);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            host.close();
-            out.println("Meshport host stopped");
-        }, "meshport-shutdown"));
+        // The hook is set before any bundle starts: a SIGTERM once clients can write must close the session's file cleanly.
+        Thread[] hook = new Thread[1];
+        EmbeddedHost host;
+        try {
+            host = EmbeddedHost.start(o, booted -> {
+                hook[0] = new Thread(() -> {
+                    booted.close();
+                    out.println("Meshport host stopped");
+                }, "meshport-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook[0]);
+            });
+        } catch (IOException | BundleException | RuntimeException e) {
+            removeHook(hook[0]); // the host stopped what it had started
+            throw e;
+        }
         try {
             if (host.awaitListener(EmbeddedHost.LISTENER_START_TIMEOUT_MS) == null) {
                 return 0; // stopped from the shell before the listener came up
@@ -166,6 +178,17 @@ public final class Main {
         printPage(host, tokenFile, "", "");
         host.awaitStop();
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs already: it stops a stopped framework, which does nothing
+        }
     }
 
     /** {@code --web-port W|off}: the page's port, or no page. */

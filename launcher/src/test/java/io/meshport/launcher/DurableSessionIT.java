@@ -119,4 +119,24 @@ class DurableSessionIT {
             assertTrue(third.log().contains("kept in memory only"), third.log());
         }
     }
+
+    @Test
+    void aSigtermAsSoonAsTheHostListensStopsItCleanly(@TempDir Path data) throws Exception {
+        long v;
+        try (HostProcess first = Hosts.start(data); MeshportClient c = MeshportClient.connect("127.0.0.1", first.port)) {
+            v = c.putBytes("k", new byte[] {1}).version();
+            first.stop();
+        }
+        // Once it listens a client can write: the launcher's shutdown hook must already be there to close the file cleanly.
+        for (int i = 0; i < 3; i++) {
+            try (HostProcess h = Hosts.listening(data)) {
+                h.process.destroy();
+                assertTrue(h.process.waitFor(60, TimeUnit.SECONDS));
+                assertTrue(h.log().contains("Meshport host stopped"), "stopped by its shutdown hook:\n" + h.log());
+            }
+        }
+        try (HostProcess last = Hosts.start(data); MeshportClient c = MeshportClient.connect("127.0.0.1", last.port)) {
+            assertEquals(v + 1, c.putBytes("k2", new byte[] {2}).version(), "every stop was clean: no version skipped");
+        }
+    }
 }

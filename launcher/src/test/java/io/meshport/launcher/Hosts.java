@@ -15,13 +15,14 @@ final class Hosts {
     private Hosts() {
     }
 
-    /**
-     * Starts {@code meshport host --data data more...} and returns once it is up (60 s at most): not
-     * only listening, since a SIGTERM before the launcher has set its shutdown hook ends the process
-     * without the clean stop a test may be checking.
-     */
+    /** Starts {@code meshport host --data data more...} and returns once it is up, all its bundles started (60 s at most). */
     static HostProcess start(Path data, String... more) throws IOException, InterruptedException {
         return new HostProcess(ROOT, Paths.get(System.getProperty("meshport.home")), List.of(), data, List.of(more), true, 60);
+    }
+
+    /** Starts {@code meshport host --data data more...} and returns as soon as it listens (60 s at most). */
+    static HostProcess listening(Path data, String... more) throws IOException, InterruptedException {
+        return new HostProcess(ROOT, Paths.get(System.getProperty("meshport.home")), List.of(), data, List.of(more), false, 60);
     }
 
     /** @return whether the host's log holds {@code text} within {@code seconds} */
