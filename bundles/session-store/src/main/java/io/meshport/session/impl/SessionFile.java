@@ -359,11 +359,17 @@ final class SessionFile implements AutoCloseable {
         store.sync();
     }
 
-    /** Rewrites chunks that are mostly unused, a bounded amount at a time, and commits. */
-    void compact() {
-        for (int i = 0; i < 16 && store.compact(80, 16 << 20); i++) {
-            commit();
+    /**
+     * Rewrites chunks that are mostly unused, at most 16 MB of them, and commits.
+     *
+     * @return whether there was something to rewrite (another step may find more)
+     */
+    boolean compactStep() {
+        if (!store.compact(80, 16 << 20)) {
+            return false;
         }
+        commit();
+        return true;
     }
 
     /** Marks the file closed cleanly at this version, and closes it. */

@@ -35,6 +35,8 @@ final class WriteBehind {
      * promise.
      */
     static final long MAX_PAUSE_MILLIS = 700;
+    /** Compaction steps (of at most 16 MB each) in one quiet spell. */
+    private static final int MAX_COMPACT_STEPS = 64;
     /** How long the writer waits idle before it compacts the file. */
     private static final long COMPACT_AFTER_IDLE_MILLIS = 5_000;
 
@@ -244,6 +246,7 @@ final class WriteBehind {
         while (true) {
             LinkedHashMap<String, Object> batch;
             long top;
+            boolean idleLong = false;
             synchronized (lock) {
                 try {
                     if (!force) {
@@ -259,23 +262,31 @@ final class WriteBehind {
                         } else {
                             lock.wait(COMPACT_AFTER_IDLE_MILLIS);
                             if (pending.isEmpty() && !stopping) {
-                                compact();
-                                compacted = true;
+                                idleLong = true;
+                                break;
                             }
                         }
                     }
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (pending.isEmpty()) {
-                    return;
-                }
-                lastRound = System.nanoTime();
-                compacted = false;
-                batch = pending;
-                pending = new LinkedHashMap<>();
-                top = pendingVersion;
                 writing = true;
+                if (idleLong) {
+                    batch = null;
+                    top = 0;
+                } else if (pending.isEmpty()) {
+                    return;
+                } else {
+                    lastRound = System.nanoTime();
+                    compacted = false;
+                    batch = pending;
+                    pending = new LinkedHashMap<>();
+                    top = pendingVersion;
+                }
+            }
+            if (idleLong) {
+                compacted = compactWhileIdle();
+                continue;
             }
             try {
                 synchronized (lock) {
@@ -335,12 +346,34 @@ final class WriteBehind {
         file.commit();
     }
 
-    /** Rewrites the file's sparsest chunks while nothing else is written (lock held), so that it does not grow without end. */
-    private void compact() {
+    /**
+     * Rewrites the file's sparsest chunks, so that it does not grow without end, a step at a time while
+     * nothing is pending, without the lock: a write that comes meanwhile is queued at once, and written
+     * after the step under way.
+     *
+     * @return true when the file is compact, false when a write or the stop came first
+     */
+    private boolean compactWhileIdle() {
+        boolean done = false;
         try {
-            file.compact();
+            for (int step = 0; !done && step < MAX_COMPACT_STEPS && idleAndRunning(); step++) {
+                done = !file.compactStep();
+            }
+            done |= idleAndRunning(); // the steps ran out: what is left waits for the next writes' quiet spell
         } catch (RuntimeException e) {
             warn.accept("could not compact the session file " + file.path() + ": " + e.getMessage());
+            done = true;
+        }
+        synchronized (lock) {
+            writing = false;
+            lock.notifyAll();
+        }
+        return done;
+    }
+
+    private boolean idleAndRunning() {
+        synchronized (lock) {
+            return pending.isEmpty() && !stopping && !broken;
         }
     }
 
