@@ -24,8 +24,14 @@ final class SeparateHost implements AutoCloseable {
     final double upSeconds;
 
     SeparateHost(Path data, String... more) throws IOException, InterruptedException {
+        this(data, List.of(), more);
+    }
+
+    /** @param jvmOptions more options for its JVM, after the usual ones (a later {@code -Xmx} wins) */
+    SeparateHost(Path data, List<String> jvmOptions, String... more) throws IOException, InterruptedException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx8g"));
         jvm.addAll(HostJvm.options());
+        jvm.addAll(jvmOptions);
         host = new HostProcess(Paths.get(System.getProperty("meshport.root", ".")), Paths.get(System.getProperty("meshport.home")), jvm,
                 data, List.of(more), true, 120);
         process = host.process;

@@ -32,6 +32,10 @@ final class Stats {
         return Arrays.stream(v).max().orElse(Double.NaN);
     }
 
+    static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
     static double millis(long nanos) {
         return nanos / 1e6;
     }
@@ -69,6 +73,16 @@ final class Stats {
             return new long[] {busy, own};
         } catch (java.io.IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** @return the CPU time the hypervisor gave to other machines so far (steal, all CPUs), in clock ticks; -1 where there is no /proc */
+    static long stolenTicks() {
+        try {
+            String[] all = java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/stat")).get(0).trim().split("\\s+");
+            return all.length > 8 ? Long.parseLong(all[8]) : -1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -118,6 +118,34 @@ public final class WireArray {
         System.arraycopy(bytes.array(), (int) (byteOffset - 4L * first), dst, off, len);
     }
 
+    /**
+     * @param other another part
+     * @return whether it writes exactly the bytes this one does: the same kind and count of values, bit
+     *         for bit (the sign of a zero and a NaN's payload count, unlike {@code FloatBuffer.equals})
+     */
+    public boolean sameBytes(WireArray other) {
+        if (other == this) {
+            return true;
+        }
+        if (source.remaining() != other.source.remaining()) {
+            return false;
+        }
+        if (source instanceof IntBuffer && other.source instanceof IntBuffer) {
+            return ((IntBuffer) source).mismatch((IntBuffer) other.source) == -1;
+        }
+        if (source instanceof FloatBuffer && other.source instanceof FloatBuffer) {
+            FloatBuffer a = (FloatBuffer) source;
+            FloatBuffer b = (FloatBuffer) other.source;
+            for (int i = 0, n = a.remaining(); i < n; i++) {
+                if (Float.floatToRawIntBits(a.get(i)) != Float.floatToRawIntBits(b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** @return the bytes as one little-endian buffer (for callers that need them all at once) */
     public ByteBuffer toByteBuffer() {
         return toByteBuffer(null);

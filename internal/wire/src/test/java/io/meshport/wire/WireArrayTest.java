@@ -2,6 +2,8 @@ package io.meshport.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -98,5 +100,29 @@ class WireArrayTest {
                 }
             }
         }
+    }
+
+    @Test
+    void sameBytesMeansBitForBitTheSameBytesWritten() throws Exception {
+        float[] f = {1f, -0f, Float.intBitsToFloat(0x7fc00001), 3.5f};
+        float[] sameBits = f.clone();
+        float[] plusZero = f.clone();
+        plusZero[1] = 0f; // equal as floats, not as bytes
+        float[] otherNaN = f.clone();
+        otherNaN[2] = Float.intBitsToFloat(0x7fc00002);
+        WireArray a = WireArray.of(FloatBuffer.wrap(f));
+        assertTrue(a.sameBytes(WireArray.of(FloatBuffer.wrap(sameBits))));
+        for (float[] other : new float[][] {plusZero, otherNaN, {1f, -0f, f[2]}}) {
+            WireArray b = WireArray.of(FloatBuffer.wrap(other));
+            assertFalse(a.sameBytes(b));
+            assertEquals(java.util.Arrays.equals(written(a, 8), written(b, 8)), a.sameBytes(b));
+        }
+        int[] i = {1, 2, 3, 4};
+        assertTrue(WireArray.of(IntBuffer.wrap(i)).sameBytes(WireArray.of(IntBuffer.wrap(i.clone()))));
+        assertFalse(WireArray.of(IntBuffer.wrap(i)).sameBytes(WireArray.of(IntBuffer.wrap(new int[] {1, 2, 3, 5}))));
+        assertFalse(WireArray.of(IntBuffer.wrap(new int[] {Float.floatToRawIntBits(1f)})).sameBytes(WireArray.of(FloatBuffer.wrap(new float[] {1f}))),
+                "ints and floats are tagged differently, whatever their bits");
+        assertTrue(WireArray.of(IntBuffer.wrap(new int[] {9, 1, 2, 9}, 1, 2)).sameBytes(WireArray.of(IntBuffer.wrap(new int[] {1, 2}))),
+                "from a buffer's position to its limit");
     }
 }

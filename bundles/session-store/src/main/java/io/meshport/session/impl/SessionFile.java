@@ -1,7 +1,6 @@
 package io.meshport.session.impl;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -23,9 +21,7 @@ import io.meshport.session.SessionEntry;
 
 /**
  * The session kept on disk in an H2 MVStore file: the session's id and version counter, one header per
- * key, and each value's bytes in blocks of at most 1 MiB, so that a value is written and read in pieces:
- * a small value's in a map shared by all (keyed by the entry's version and the block's index), a large
- * value's in a map of its own (by index), dropped whole when the value is replaced. Not thread safe: one writer thread uses it.
+ * key, and each value's bytes ({@link ValueMaps}). Not thread safe: one writer thread uses it.
  *
  * <p>The version counter survives a crash without each write waiting for the disk: the file holds a
  * ceiling that the counter may not pass until the ceiling is raised on disk ({@link #raiseCeiling}), and
@@ -33,25 +29,14 @@ import io.meshport.session.SessionEntry;
  */
 final class SessionFile implements AutoCloseable {
     static final String FILE_NAME = "session.mv.db";
-    static final int BLOCK_BYTES = 1 << 20;
     /** Versions reserved ahead of the counter: a crash skips at most this many. */
     static final long CEILING_STEP = 1_000_000;
-    private static final int INDEX_BITS = 21;
-    /** Unsaved bytes after which a long value's writing commits on its way (bounds the store's buffers). */
-    private static final long COMMIT_EVERY_BYTES = 64L << 20;
-    /**
-     * Values holding more than this get a map of their own ({@link #valueMap}), dropped whole when they
-     * are replaced: deleting blocks from the shared map loads each leaf page, values included, back from
-     * the file first (a replaced 36 MB mesh was read back in full to be deleted), where dropping a map
-     * frees its leaves unread.
-     */
-    private static final long OWN_MAP_BYTES = 64 << 10;
 
     private final Path file;
     private final MVStore store;
     private final MVMap<String, Object> meta;
     private final MVMap<String, byte[]> headers;
-    private final MVMap<Long, byte[]> blocks;
+    private final ValueMaps values;
     private long ceiling;
 
     /** What the file held when it was opened. */
@@ -63,7 +48,7 @@ final class SessionFile implements AutoCloseable {
         this.store = store;
         this.meta = store.openMap("meta");
         this.headers = store.openMap("entries");
-        this.blocks = store.openMap("blocks");
+        this.values = new ValueMaps(store, this::commit);
     }
 
     /**
@@ -104,7 +89,7 @@ final class SessionFile implements AutoCloseable {
         SessionFile again = open(file.getParent());
         again.ceiling = again.meta.get("ceiling") instanceof Long c ? c : 0;
         if (again.meta.get("writing") instanceof Long v) {
-            again.removeBlocks(v);
+            again.values.dropVersion(v);
             again.meta.remove("writing");
         }
         return again;
@@ -153,7 +138,7 @@ final class SessionFile implements AutoCloseable {
         long version = meta.get("version") instanceof Long ? (Long) meta.get("version") : 0;
         ceiling = meta.get("ceiling") instanceof Long ? (Long) meta.get("ceiling") : 0;
         if (meta.get("writing") instanceof Long v) {
-            removeBlocks(v); // a value was being written when the host stopped: its entry never was
+            values.dropVersion(v); // a value was being written when the host stopped: its entry never was
             meta.remove("writing");
         }
         if (sessionId == null) {
@@ -217,34 +202,11 @@ final class SessionFile implements AutoCloseable {
             if (!h.key().equals(key)) {
                 throw new IOException("its header names the key '" + h.key() + "'");
             }
-            byte[] value = readValue(h);
+            byte[] value = values.read(h);
             return new Read(StoredEntry.entry(h, value), value.length, null);
         } catch (IOException | RuntimeException e) {
             return new Read(null, 0, "'" + key + "'" + (h != null ? " (version " + h.version() + ")" : "") + ": " + e.getMessage());
         }
-    }
-
-    private byte[] readValue(StoredEntry.Header h) throws IOException {
-        byte[] value = new byte[(int) h.size()];
-        MVMap<Long, byte[]> own = store.hasMap(valueMap(h.version())) ? store.openMap(valueMap(h.version())) : null;
-        int at = 0;
-        for (int i = 0; at < value.length; i++) {
-            byte[] block = own != null ? own.get((long) i) : blocks.get(blockKey(h.version(), i));
-            if (block == null) {
-                throw new IOException("block " + i + " of its value is missing");
-            }
-            if (block.length > value.length - at) {
-                throw new IOException("its value is longer than its header says");
-            }
-            System.arraycopy(block, 0, value, at, block.length);
-            at += block.length;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(value);
-        if ((int) crc.getValue() != h.crc()) {
-            throw new IOException("its value's checksum does not match (it changed on disk)");
-        }
-        return value;
     }
 
     /** Sets the session's id (when the file is given a session that came from elsewhere). */
@@ -295,26 +257,25 @@ final class SessionFile implements AutoCloseable {
             remove(e.key());
             return -1;
         }
-        dropValueMap(e.version()); // left by an earlier attempt at this very entry (shared blocks: reopen removes them)
         // Committed on the way when the value is long: a crash before its header leaves blocks that the
         // next load removes, found through this mark.
         meta.put("writing", e.version());
-        BlockWriter out = new BlockWriter(e.version(), e.value().retainedBytes() > OWN_MAP_BYTES);
-        StoredEntry.writeValue(e.value(), form, out);
-        out.finish();
-        if (out.size > Integer.MAX_VALUE - 8) {
-            removeBlocks(e.version());
-            throw new IOException("its value takes " + out.size + " bytes, more than one array holds");
+        ValueMaps.Written out = values.write(e, form);
+        if (out.size() > Integer.MAX_VALUE - 8) {
+            values.forget(e.key());
+            values.dropVersion(e.version());
+            throw new IOException("its value takes " + out.size() + " bytes, more than one array holds");
         }
-        byte[] old = headers.put(e.key(), StoredEntry.encode(StoredEntry.header(e, form, out.size, (int) out.crc.getValue())));
-        dropOld(old, e.version());
+        StoredEntry.Header h = StoredEntry.header(e, form, out.size(), out.crc(), out.segments());
+        dropOld(headers.put(e.key(), StoredEntry.encode(h)), h);
         meta.remove("writing");
-        return out.size;
+        return out.size();
     }
 
     /** Removes a key's entry. Not committed until {@link #commit}. */
     void remove(String key) {
-        dropOld(headers.remove(key), -1);
+        values.forget(key);
+        dropOld(headers.remove(key), null);
     }
 
     /** @return the keys the file holds */
@@ -322,26 +283,14 @@ final class SessionFile implements AutoCloseable {
         return new HashSet<>(headers.keySet());
     }
 
-    private void dropOld(byte[] oldHeader, long keep) {
+    private void dropOld(byte[] oldHeader, StoredEntry.Header kept) {
         if (oldHeader == null) {
             return;
         }
         try {
-            long v = StoredEntry.decode(oldHeader).version();
-            if (v != keep) {
-                removeBlocks(v);
-            }
+            values.dropReplaced(StoredEntry.decode(oldHeader), kept);
         } catch (IOException damaged) {
             // A header that does not read names no blocks: they stay, unused, in the file.
-        }
-    }
-
-    private void removeBlocks(long version) {
-        if (dropValueMap(version)) {
-            return;
-        }
-        for (int i = 0; blocks.remove(blockKey(version, i)) != null; i++) {
-            // each block in turn, until the first that is not there
         }
     }
 
@@ -391,87 +340,6 @@ final class SessionFile implements AutoCloseable {
             store.closeImmediately();
         } catch (RuntimeException alreadyClosed) {
             // a store that failed may have closed itself
-        }
-    }
-
-    /** @return the name of the map holding a large value's blocks, by their index */
-    private static String valueMap(long version) {
-        return "value." + version;
-    }
-
-    /** @return whether the version's value had a map of its own, now dropped */
-    private boolean dropValueMap(long version) {
-        String name = valueMap(version);
-        if (!store.hasMap(name)) {
-            return false;
-        }
-        store.removeMap(name);
-        return true;
-    }
-
-    private static long blockKey(long version, int index) {
-        return (version << INDEX_BITS) | index;
-    }
-
-    /** Writes a value into blocks as its bytes come, with their CRC-32C. */
-    private final class BlockWriter extends OutputStream {
-        private final long version;
-        private final CRC32C crc = new CRC32C();
-        private byte[] block = new byte[BLOCK_BYTES];
-        private int fill;
-        private int index;
-        private long size;
-        private long sinceCommit;
-
-        /** The blocks' map: the value's own, keyed by index, or the shared one, keyed by {@link #blockKey}. */
-        private final MVMap<Long, byte[]> target;
-        private final boolean own;
-
-        BlockWriter(long version, boolean own) {
-            this.version = version;
-            this.own = own;
-            this.target = own ? store.openMap(valueMap(version)) : blocks;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            crc.update(b, off, len);
-            size += len;
-            while (len > 0) {
-                int n = Math.min(len, block.length - fill);
-                System.arraycopy(b, off, block, fill, n);
-                fill += n;
-                off += n;
-                len -= n;
-                if (fill == block.length) {
-                    put(block);
-                    block = new byte[BLOCK_BYTES]; // the store holds the last one until it is committed
-                    fill = 0;
-                }
-            }
-        }
-
-        private void put(byte[] b) {
-            target.put(own ? index : blockKey(version, index), b);
-            index++;
-            sinceCommit += b.length;
-            if (sinceCommit >= COMMIT_EVERY_BYTES) {
-                commit();
-                sinceCommit = 0;
-            }
-        }
-
-        void finish() {
-            if (fill > 0 || index == 0) {
-                byte[] last = new byte[fill];
-                System.arraycopy(block, 0, last, 0, fill);
-                put(last);
-            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,13 +26,39 @@ import io.meshport.wire.mesh.MeshCborWriter;
  * {@code byte[]} value as it is. Values of other types are not kept ({@link #formOf} says so).
  */
 final class StoredEntry {
+    /** A header without arrays kept apart; what every host reads, and all a shared session's records use. */
     private static final int FORMAT = 1;
+    /** A header listing the typed arrays its value keeps in maps of their own ({@link Segment}). */
+    private static final int FORMAT_SEGMENTS = 2;
     static final byte FORM_MESH = 1;
     static final byte FORM_BYTES = 2;
 
-    /** What an entry's header holds. */
+    /**
+     * What an entry's header holds. With segments, {@code crc} covers the value's bytes outside them, and
+     * each segment has its own.
+     */
     record Header(String key, long version, String codec, long payloadBytes, long updated, String kind, long retainedBytes,
-            byte[] summary, byte form, long size, int crc) {
+            byte[] summary, byte form, long size, int crc, List<Segment> segments) {
+        Header(String key, long version, String codec, long payloadBytes, long updated, String kind, long retainedBytes,
+                byte[] summary, byte form, long size, int crc) {
+            this(key, version, codec, payloadBytes, updated, kind, retainedBytes, summary, form, size, crc, List.of());
+        }
+    }
+
+    /**
+     * A typed array's bytes, kept in a map of their own rather than with the rest of the value, so that a
+     * later version holding the same array names the same map instead of writing it again.
+     *
+     * @param offset where its bytes start in the value
+     * @param length how many bytes
+     * @param crc their CRC-32C
+     * @param map the name of the map holding them, in blocks by index
+     */
+    record Segment(long offset, long length, int crc, String map) {
+        /** @return the same bytes at another place in a value */
+        Segment at(long newOffset) {
+            return new Segment(newOffset, length, crc, map);
+        }
     }
 
     private StoredEntry() {
@@ -45,15 +72,15 @@ final class StoredEntry {
         return value.value() instanceof byte[] ? FORM_BYTES : 0;
     }
 
-    static Header header(SessionEntry e, byte form, long size, int crc) {
+    static Header header(SessionEntry e, byte form, long size, int crc, List<Segment> segments) {
         return new Header(e.key(), e.version(), e.codec(), e.payloadBytes(), e.updated(), e.kind(), e.value().retainedBytes(),
-                SummaryBytes.encode(e.value().summary()), form, size, crc);
+                SummaryBytes.encode(e.value().summary()), form, size, crc, segments);
     }
 
     static byte[] encode(Header h) {
         ByteArrayOutputStream b = new ByteArrayOutputStream(128 + h.summary().length);
         try (DataOutputStream out = new DataOutputStream(b)) {
-            out.writeByte(FORMAT);
+            out.writeByte(h.segments().isEmpty() ? FORMAT : FORMAT_SEGMENTS);
             out.writeUTF(h.key());
             out.writeLong(h.version());
             out.writeUTF(h.codec());
@@ -66,6 +93,15 @@ final class StoredEntry {
             out.writeByte(h.form());
             out.writeLong(h.size());
             out.writeInt(h.crc());
+            if (!h.segments().isEmpty()) {
+                out.writeInt(h.segments().size());
+                for (Segment g : h.segments()) {
+                    out.writeLong(g.offset());
+                    out.writeLong(g.length());
+                    out.writeInt(g.crc());
+                    out.writeUTF(g.map());
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e); // a byte array stream does not fail
         }
@@ -75,8 +111,8 @@ final class StoredEntry {
     static Header decode(byte[] bytes) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         int format = in.readByte();
-        if (format != FORMAT) {
-            throw new IOException("its header is of format " + format + ", not " + FORMAT);
+        if (format != FORMAT && format != FORMAT_SEGMENTS) {
+            throw new IOException("its header is of format " + format + ", not " + FORMAT + " or " + FORMAT_SEGMENTS);
         }
         String key = in.readUTF();
         long version = in.readLong();
@@ -93,13 +129,33 @@ final class StoredEntry {
         byte form = in.readByte();
         long size = in.readLong();
         int crc = in.readInt();
-        if (in.read() != -1) {
-            throw new IOException("its header has bytes after its end");
-        }
         if (size < 0 || size > Integer.MAX_VALUE - 8) {
             throw new IOException("its header declares a value of " + size + " bytes");
         }
-        return new Header(key, version, codec, payloadBytes, updated, kind, retained, summary, form, size, crc);
+        List<Segment> segments = format == FORMAT_SEGMENTS ? segments(in, size) : List.of();
+        if (in.read() != -1) {
+            throw new IOException("its header has bytes after its end");
+        }
+        return new Header(key, version, codec, payloadBytes, updated, kind, retained, summary, form, size, crc, segments);
+    }
+
+    /** Reads a header's segments, which must lie in order within the value, apart from each other. */
+    private static List<Segment> segments(DataInputStream in, long size) throws IOException {
+        int n = in.readInt();
+        if (n < 1 || n > 1 << 16) {
+            throw new IOException("its header lists " + n + " arrays");
+        }
+        List<Segment> out = new ArrayList<>(n);
+        long end = 0;
+        for (int i = 0; i < n; i++) {
+            Segment g = new Segment(in.readLong(), in.readLong(), in.readInt(), in.readUTF());
+            if (g.offset() < end || g.length() < 0 || g.offset() + g.length() > size) {
+                throw new IOException("its header's array " + i + " (bytes " + g.offset() + "+" + g.length() + ") does not lie within its value");
+            }
+            end = g.offset() + g.length();
+            out.add(g);
+        }
+        return out;
     }
 
     /** Writes a value's bytes in its form. */

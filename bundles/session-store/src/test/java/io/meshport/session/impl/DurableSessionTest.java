@@ -83,7 +83,7 @@ class DurableSessionTest {
         return all.array();
     }
 
-    private static Map<String, Object[]> contents(SessionStore s) {
+    static Map<String, Object[]> contents(SessionStore s) {
         Map<String, Object[]> m = new HashMap<>();
         for (SessionEntry e : s.list("")) {
             m.put(e.key(), new Object[] {e.version(), body(e), e.codec(), e.payloadBytes(), e.updated(), e.kind(), e.value().summary()});
@@ -91,7 +91,7 @@ class DurableSessionTest {
         return m;
     }
 
-    private static void assertSameContents(Map<String, Object[]> want, Map<String, Object[]> got) {
+    static void assertSameContents(Map<String, Object[]> want, Map<String, Object[]> got) {
         assertEquals(want.keySet(), got.keySet());
         want.forEach((k, w) -> {
             Object[] g = got.get(k);
