@@ -1,8 +1,10 @@
 package io.meshport.session.impl;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,8 @@ import io.meshport.session.SessionEntry;
  */
 final class SessionFile implements AutoCloseable {
     static final String FILE_NAME = "session.mv.db";
+    /** Present while the file is closed by the store, absent while it is open or after a crash. */
+    static final String CLOSED_MARK = "session.closed";
     /** Versions reserved ahead of the counter: a crash skips at most this many. */
     static final long CEILING_STEP = 1_000_000;
 
@@ -62,17 +66,34 @@ final class SessionFile implements AutoCloseable {
     static SessionFile open(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
+        Path closed = dir.resolve(CLOSED_MARK);
         try {
+            if (Files.exists(file) && !Files.exists(closed)) {
+                // Not closed by the store: after a crash MVStore's quick search for the newest chunks can
+                // settle on older ones once space is being reused (commits forced to the device, then lost
+                // at the next open). Its recovery mode scans the whole file for them instead; closed again,
+                // the file then opens normally (recovery mode would also read damaged pages as empty).
+                new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().recoveryMode().open().close();
+            }
+            Files.deleteIfExists(closed);
+            syncFolder(dir);
             // One thread writes and commits (the WriteBehind's): the store's own background commits raced with
             // it on large values (a page read before its chunk was on disk). It compacts when idle.
             MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
             // The space of chunks without live data is reused at once, not after the default 45 s (which at
-            // a stream's write rate grows the file by gigabytes): safe because every commit is forced to
-            // the device before the next one may overwrite what an older chunk held (see commit).
+            // a stream's write rate grows the file by gigabytes): every commit is forced to the device
+            // before the next one may overwrite what an older chunk held (see commit).
             store.setRetentionTime(0);
             return new SessionFile(file, store);
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Forces a folder's entries (a file created or deleted in it) to the device. */
+    private static void syncFolder(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 
@@ -328,10 +349,16 @@ final class SessionFile implements AutoCloseable {
         close();
     }
 
-    /** Closes the file, committing what was written. */
+    /** Closes the file, committing what was written, and marks it closed (the next open needs no search). */
     @Override
     public void close() {
         store.close();
+        try {
+            Files.createFile(file.resolveSibling(CLOSED_MARK));
+            syncFolder(file.getParent());
+        } catch (IOException e) {
+            // unmarked, the next open searches the whole file: slower, not wrong
+        }
     }
 
     /** Closes the file without committing (when its device fails). */

@@ -6,9 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 
 import io.meshport.session.SessionEntry;
 
@@ -28,7 +33,10 @@ final class SessionLoader {
     private final AtomicInteger left;
     private final AtomicInteger problems = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
-    private final long started = System.nanoTime();
+    /** How long the reading waits, at most, for the host's bundles to have started. */
+    static final long START_LATEST_MILLIS = 1_000;
+    private final AtomicBoolean begun = new AtomicBoolean();
+    private volatile long started = System.nanoTime();
     private final String sessionId;
 
     /**
@@ -52,6 +60,10 @@ final class SessionLoader {
      * host is starting at the same time, and a request for a key reads it on its own thread anyway.
      */
     void start() {
+        if (!begun.compareAndSet(false, true)) {
+            return;
+        }
+        started = System.nanoTime();
         if (keys.isEmpty()) {
             finish();
             return;
@@ -62,6 +74,38 @@ final class SessionLoader {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /**
+     * Starts reading once the framework has started the bundles of its start level (the host's own start:
+     * the bundles get the cores first, so that the host accepts connections as soon as with an empty
+     * session), or after {@link #START_LATEST_MILLIS} when no start level is being reached (this bundle
+     * started in a running host). A request for a key reads it meanwhile, and one that needs every value
+     * starts the reading at once.
+     */
+    void startOnceTheHostStarted(BundleContext context) {
+        FrameworkListener[] listener = new FrameworkListener[1];
+        listener[0] = event -> {
+            if (event.getType() == FrameworkEvent.STARTED || event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
+                try {
+                    context.removeFrameworkListener(listener[0]);
+                } catch (IllegalStateException stopped) {
+                    // this bundle stopped meanwhile: its listeners are gone anyway
+                }
+                start();
+            }
+        };
+        context.addFrameworkListener(listener[0]);
+        Thread latest = new Thread(() -> {
+            try {
+                Thread.sleep(START_LATEST_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            start();
+        }, "meshport-session-load-start");
+        latest.setDaemon(true);
+        latest.start();
     }
 
     private void drain() {
@@ -116,6 +160,7 @@ final class SessionLoader {
 
     /** Returns once every key is read. */
     void awaitAll() {
+        start();
         boolean interrupted = false;
         while (true) {
             try {

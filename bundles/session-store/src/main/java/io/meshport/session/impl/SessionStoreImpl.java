@@ -83,7 +83,11 @@ public final class SessionStoreImpl implements SessionStore {
         version = s.version();
         used = s.used();
         entries = s.entries();
-        startLoading();
+        SessionLoader l = keeper.loader();
+        if (l != null) {
+            loader = l;
+            l.startOnceTheHostStarted(context);
+        }
         if (!s.writes().isEmpty() && !writes.adopt(s.writes())) {
             this.log.warn("the request tokens handed over are not ones this store can read; they are forgotten");
         }

@@ -184,6 +184,34 @@ class DurableSessionTest {
     }
 
     @Test
+    void everyWriteOnDiskBeforeACrashIsFoundAfterItEvenWhenCrashesFollowEachOther() throws Exception {
+        SessionStoreImpl s = open(false);
+        for (int round = 0; round < 4; round++) { // values replaced: the file reuses the space of older chunks
+            for (int k = 0; k < 6; k++) {
+                s.put("k" + k, "bytes", 1, bytes(1_000_000, round * 10 + k), SessionStore.ANY_VERSION);
+            }
+            awaitIdle(s);
+        }
+        Map<String, Object[]> want = contents(s);
+        crash(s);
+        for (int i = 0; i < 6; i++) {
+            SessionStoreImpl again = open(false);
+            assertSameContents(want, contents(again));
+            again.put("after/" + i, "bytes", 1, bytes(1000 + i, 100 + i), SessionStore.ANY_VERSION);
+            again.put("k" + i, "bytes", 1, bytes(1_000_000, 200 + i), SessionStore.ANY_VERSION);
+            awaitIdle(again);
+            want = contents(again);
+            crash(again);
+        }
+        SessionStoreImpl last = open(false);
+        try {
+            assertSameContents(want, contents(last));
+        } finally {
+            last.close();
+        }
+    }
+
+    @Test
     void aStreamOfUpdatesToOneKeyEndsOnDiskAsItsNewestVersion() throws Exception {
         SessionStoreImpl s = open(false);
         Mesh last = null;
