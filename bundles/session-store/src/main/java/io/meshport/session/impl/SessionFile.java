@@ -41,15 +41,21 @@ final class SessionFile implements AutoCloseable {
     private final MVMap<String, Object> meta;
     private final MVMap<String, byte[]> headers;
     private final ValueMaps values;
+    private final CommitMark mark;
+    private long commits;
+    private long searchedMillis = -1;
+    private long noted = -1;
     private long ceiling;
 
     /** What the file held when it was opened. */
     record Loaded(String sessionId, long version, List<SessionEntry> entries, long bytes) {
     }
 
-    private SessionFile(Path file, MVStore store) {
+    private SessionFile(Path file, MVStore store, CommitMark mark) {
         this.file = file;
         this.store = store;
+        this.mark = mark;
+        this.commits = commits(store);
         this.meta = store.openMap("meta");
         this.headers = store.openMap("entries");
         this.values = new ValueMaps(store, this::commit);
@@ -66,28 +72,60 @@ final class SessionFile implements AutoCloseable {
     static SessionFile open(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
-        Path closed = dir.resolve(CLOSED_MARK);
+        boolean crashed = Files.exists(file) && !Files.exists(dir.resolve(CLOSED_MARK));
+        long noted = crashed ? CommitMark.read(dir) : -1;
         try {
-            if (Files.exists(file) && !Files.exists(closed)) {
-                // Not closed by the store: after a crash MVStore's quick search for the newest chunks can
-                // settle on older ones once space is being reused (commits forced to the device, then lost
-                // at the next open). Its recovery mode scans the whole file for them instead; closed again,
-                // the file then opens normally (recovery mode would also read damaged pages as empty).
+            MVStore store = openStore(file);
+            long searchedMillis = -1;
+            if (commits(store) < noted) {
+                // Opened at an older commit than the last one forced to the device: after a crash MVStore's quick
+                // search for the newest chunks can settle on older ones once space is being reused. Its
+                // recovery mode scans the whole file instead; closed again, the file then opens normally
+                // (recovery mode would also read damaged pages as empty for as long as it stays open).
+                long t0 = System.nanoTime();
+                store.closeImmediately();
                 new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().recoveryMode().open().close();
+                store = openStore(file);
+                searchedMillis = (System.nanoTime() - t0) / 1_000_000;
             }
-            Files.deleteIfExists(closed);
+            Files.deleteIfExists(dir.resolve(CLOSED_MARK));
             syncFolder(dir);
-            // One thread writes and commits (the WriteBehind's): the store's own background commits raced with
-            // it on large values (a page read before its chunk was on disk). It compacts when idle.
-            MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
-            // The space of chunks without live data is reused at once, not after the default 45 s (which at
-            // a stream's write rate grows the file by gigabytes): every commit is forced to the device
-            // before the next one may overwrite what an older chunk held (see commit).
-            store.setRetentionTime(0);
-            return new SessionFile(file, store);
+            SessionFile f = new SessionFile(file, store, new CommitMark(dir));
+            f.searchedMillis = searchedMillis;
+            f.noted = noted;
+            return f;
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    private static MVStore openStore(Path file) {
+        // One thread writes and commits (the WriteBehind's): the store's own background commits raced with
+        // it on large values (a page read before its chunk was on disk). It compacts when idle.
+        MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        // The space of chunks without live data is reused at once, not after the default 45 s (which at
+        // a stream's write rate grows the file by gigabytes): every commit is forced to the device
+        // before the next one may overwrite what an older chunk held (see commit).
+        store.setRetentionTime(0);
+        return store;
+    }
+
+    /** @return the number of the last commit a store holds (0 for a file written before commits were numbered) */
+    private static long commits(MVStore store) {
+        return store.<String, Object>openMap("meta").get("commits") instanceof Long n ? n : 0;
+    }
+
+    /**
+     * @return how long the file was searched for its newest commit when it was opened (after a crash,
+     *         when the store's quick search had found an older one), or -1 when it was not
+     */
+    long searchedMillis() {
+        return searchedMillis;
+    }
+
+    /** @return how many commits the file is behind the last one recorded beside it (0 when it is not) */
+    long commitsMissing() {
+        return Math.max(0, noted - commits);
     }
 
     /** Forces a folder's entries (a file created or deleted in it) to the device. */
@@ -325,8 +363,10 @@ final class SessionFile implements AutoCloseable {
      * older chunks is reused at once, so a commit must be on the device before the next one is written.
      */
     void commit() {
+        meta.put("commits", ++commits);
         store.commit();
         store.sync();
+        mark.write(commits);
     }
 
     /**
@@ -353,6 +393,7 @@ final class SessionFile implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+        mark.close();
         try {
             Files.createFile(file.resolveSibling(CLOSED_MARK));
             syncFolder(file.getParent());
@@ -368,5 +409,6 @@ final class SessionFile implements AutoCloseable {
         } catch (RuntimeException alreadyClosed) {
             // a store that failed may have closed itself
         }
+        mark.close();
     }
 }

@@ -115,7 +115,16 @@ final class SessionKeeper {
 
     private SessionFile openDurable() {
         try {
-            return SessionFile.open(durableDir);
+            SessionFile f = SessionFile.open(durableDir);
+            if (f.searchedMillis() >= 0) {
+                log.warn("the session file " + f.path() + " was not closed (the host stopped without closing it), and the store's quick"
+                        + " search found an older commit than its last: it was searched whole, in " + f.searchedMillis() + " ms");
+            }
+            if (f.commitsMissing() > 0) {
+                log.error("the session file " + f.path() + " is " + f.commitsMissing() + " commits behind the last one forced to"
+                        + " the device, even searched whole: the writes of those commits are lost");
+            }
+            return f;
         } catch (IOException first) {
             Path damaged = durableDir.resolve(SessionFile.FILE_NAME);
             String why = first.getMessage();

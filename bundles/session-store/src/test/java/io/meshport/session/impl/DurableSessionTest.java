@@ -209,6 +209,9 @@ class DurableSessionTest {
         } finally {
             last.close();
         }
+        assertTrue(log.stream().anyMatch(l -> l.contains("was searched whole")),
+                "the store's quick search found an older commit at least once here, and the file was searched:\n" + String.join("\n", log));
+        assertFalse(log.stream().anyMatch(l -> l.contains("commits behind")), String.join("\n", log));
     }
 
     @Test
