@@ -23,7 +23,8 @@ import io.meshport.session.SessionEntry;
 
 /**
  * The session kept on disk in an H2 MVStore file: the session's id and version counter, one header per
- * key, and each value's bytes ({@link ValueMaps}). Not thread safe: one writer thread uses it.
+ * key, and each value's bytes ({@link ValueMaps}). Not thread safe, but for {@link #commit}: one writer
+ * thread uses it.
  *
  * <p>The version counter survives a crash without each write waiting for the disk: the file holds a
  * ceiling that the counter may not pass until the ceiling is raised on disk ({@link #raiseCeiling}), and
@@ -361,8 +362,10 @@ final class SessionFile implements AutoCloseable {
     /**
      * Commits what was written since the last commit, and forces it to the device (fsync): the space of
      * older chunks is reused at once, so a commit must be on the device before the next one is written.
+     * Numbered, and the number recorded beside the file ({@link CommitMark}); synchronized because the
+     * version ceiling is raised from a request's thread while the writer's thread may be committing.
      */
-    void commit() {
+    synchronized void commit() {
         meta.put("commits", ++commits);
         store.commit();
         store.sync();
@@ -398,7 +401,7 @@ final class SessionFile implements AutoCloseable {
             Files.createFile(file.resolveSibling(CLOSED_MARK));
             syncFolder(file.getParent());
         } catch (IOException e) {
-            // unmarked, the next open searches the whole file: slower, not wrong
+            // unmarked, the next open compares its commit with session.commit's first: slower, not wrong
         }
     }
 

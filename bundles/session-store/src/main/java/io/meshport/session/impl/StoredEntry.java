@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,27 +155,6 @@ final class StoredEntry {
             out.add(g);
         }
         return out;
-    }
-
-    /** Writes a value's bytes in its form. */
-    static void writeValue(SessionValue value, byte form, OutputStream out) throws IOException {
-        if (form == FORM_BYTES) {
-            out.write((byte[]) value.value());
-            return;
-        }
-        byte[] scratch = new byte[1 << 16];
-        for (Object part : MeshCborWriter.encodeLazily((Mesh) value.value())) {
-            if (part instanceof WireArray) {
-                ((WireArray) part).writeTo(out, scratch);
-            } else {
-                ByteBuffer b = ((ByteBuffer) part).duplicate();
-                while (b.hasRemaining()) {
-                    int n = Math.min(b.remaining(), scratch.length);
-                    b.get(scratch, 0, n);
-                    out.write(scratch, 0, n);
-                }
-            }
-        }
     }
 
     /**
