@@ -144,12 +144,11 @@ final class FrameDecoder {
                     long seen = room.releases();
                     FrameRoom.Held h = room.tryTake(length);
                     if (h == null) {
-                        String why = room.refusal(length);
-                        if (why == null) {
-                            waitedAtReleases = seen;
-                            return Event.WAIT_BUDGET;
-                        }
-                        skip(why);
+                        waitedAtReleases = seen;
+                        return Event.WAIT_BUDGET;
+                    }
+                    if (h.refusal != null) {
+                        skip(h.refusal);
                         continue;
                     }
                     byte[] b = pool.take((int) length);

@@ -30,16 +30,25 @@ final class FrameRoom {
         this.account = account;
     }
 
-    /** Room held for one frame, and the frame once it has arrived. */
+    /** Room held for one frame, and the frame once it has arrived; or a frame's refusal, which holds nothing. */
     static final class Held {
         final long bytes;
         final MemoryAccount.Reservation reservation;
+        /** Why the frame is refused, or null when room is held for it. */
+        final String refusal;
         /** The frame's body, once whole. */
         byte[] frame;
 
         Held(long bytes, MemoryAccount.Reservation reservation) {
             this.bytes = bytes;
             this.reservation = reservation;
+            this.refusal = null;
+        }
+
+        private Held(String refusal) {
+            this.bytes = 0;
+            this.reservation = null;
+            this.refusal = refusal;
         }
     }
 
@@ -49,8 +58,13 @@ final class FrameRoom {
     }
 
     /**
+     * Takes room for a frame. Its refusal is decided here, where it is known which of the two has no
+     * room: a frame the listener's cap holds back, or one the memory account refuses while other frames
+     * hold room, waits for room to be given back; one the account refuses while no other frame is in
+     * flight would wait for stored data to go, and is refused.
+     *
      * @param bytes a frame's body length
-     * @return the room taken, or null when there is none now (then {@link #refusal} says whether to wait)
+     * @return the room taken; a refusal ({@link Held#refusal} set, nothing held); or null to wait
      */
     Held tryTake(long bytes) {
         if (!cap.tryAcquire(bytes)) {
@@ -61,40 +75,32 @@ final class FrameRoom {
             MemoryAccount a = account.get();
             if (a != null) {
                 r = a.tryReserve(bytes);
+                if (r == null && cap.used() > bytes) {
+                    cap.release(bytes);
+                    return null; // other frames hold room and will give it back
+                }
+                if (r == null) {
+                    // No other frame holds room: their reservations were given back before their room in
+                    // the cap (see give), so the account may have room it lacked a moment ago.
+                    r = a.tryReserve(bytes);
+                }
                 if (r == null) {
                     cap.release(bytes);
-                    return null;
+                    return new Held("the host's memory is full: " + mib(a.usedBytes()) + " of its " + mib(a.limitBytes())
+                            + " are held by the session and uploads, and this " + bytes
+                            + "-byte frame does not fit; delete something or try later");
                 }
             }
         }
         return new Held(bytes, r);
     }
 
-    /**
-     * After {@link #tryTake} found no room: whether waiting can help.
-     *
-     * @param bytes the frame's body length
-     * @return null to wait (other frames hold room they will give back), or why the frame cannot be
-     *         taken now (nothing is in flight, so the memory account is full of stored data)
-     */
-    String refusal(long bytes) {
-        if (cap.used() > 0) {
-            return null;
-        }
-        MemoryAccount a = account.get();
-        if (a == null) {
-            return null;
-        }
-        return "the host's memory is full: " + mib(a.usedBytes()) + " of its " + mib(a.limitBytes())
-                + " are held by the session and uploads, and this " + bytes + "-byte frame does not fit; delete something or try later";
-    }
-
     /** Gives back the room of a frame. */
     void give(Held h) {
-        cap.release(h.bytes);
         if (h.reservation != null) {
-            h.reservation.release();
+            h.reservation.release(); // before the cap: a frame that finds the cap empty finds this room back too
         }
+        cap.release(h.bytes);
         releases.incrementAndGet();
     }
 
