@@ -1,16 +1,23 @@
 package io.meshport.session.impl;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.meshport.protocol.ErrorCode;
 import io.meshport.protocol.MeshportException;
 
 /**
  * Whether a shared session's server answers, as the requests find it: the log says so once when it stops
- * answering and once when it is back, with how long and how many requests were refused meanwhile.
+ * answering and once when it is back, with how long and how many requests were refused meanwhile. Only a
+ * request begun after the last change can change it again: a refusal that arrives after a later request's
+ * answer (a Redis that was still loading its data for one, and had loaded it for the other) is stale.
  */
 final class Reachability {
     private final String where;
     private final StoreLog log;
+    private final AtomicLong tickets = new AtomicLong();
     private volatile boolean down;
+    /** The ticket of the request whose outcome changed {@link #down} last. */
+    private long changedBy;
     private long downSince;
     private long refused;
 
@@ -19,15 +26,21 @@ final class Reachability {
         this.log = log;
     }
 
+    /** @return the ticket of a request about to be sent, to give with its outcome */
+    long begin() {
+        return tickets.incrementAndGet();
+    }
+
     /** Notes a request's failure; returns it to be thrown. */
-    MeshportException failed(MeshportException e) {
+    MeshportException failed(MeshportException e, long ticket) {
         if (e.code() == ErrorCode.UNAVAILABLE) {
             boolean first;
             synchronized (this) {
                 refused++;
-                first = !down;
+                first = !down && ticket > changedBy;
                 if (first) {
                     down = true;
+                    changedBy = ticket;
                     downSince = System.nanoTime();
                 }
             }
@@ -40,17 +53,18 @@ final class Reachability {
     }
 
     /** Notes an answer from the server. */
-    void answered() {
+    void answered(long ticket) {
         if (!down) { // read without the lock: a stale read only delays the message to the next answer
             return;
         }
         long millis;
         long n;
         synchronized (this) {
-            if (!down) {
+            if (!down || ticket < changedBy) {
                 return;
             }
             down = false;
+            changedBy = ticket;
             millis = (System.nanoTime() - downSince) / 1_000_000;
             n = refused;
             refused = 0;

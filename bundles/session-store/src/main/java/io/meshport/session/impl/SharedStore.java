@@ -128,24 +128,25 @@ final class SharedStore implements SessionStore {
     }
 
     /** @return the backend's session, or UNAVAILABLE saying why there is none */
-    SharedSession session() {
+    private SharedSession session(long ticket) {
         SharedSession s = session;
         if (s == null) {
-            throw reach.failed(new MeshportException(ErrorCode.UNAVAILABLE, "the shared session " + where + " cannot be used: " + problem));
+            throw reach.failed(new MeshportException(ErrorCode.UNAVAILABLE, "the shared session " + where + " cannot be used: " + problem), ticket);
         }
         return s;
     }
 
     /** Calls the backend, noting whether it answered. */
     <T> T call(java.util.function.Function<SharedSession, T> op) {
-        SharedSession s = session();
+        long ticket = reach.begin();
+        SharedSession s = session(ticket);
         T r;
         try {
             r = op.apply(s);
         } catch (MeshportException e) {
-            throw reach.failed(e);
+            throw reach.failed(e, ticket);
         }
-        reach.answered();
+        reach.answered(ticket);
         return r;
     }
 
