@@ -64,7 +64,7 @@ class BenchmarksIT {
                 "afterErrors", "recoverMs", "threadsBefore", "threadsAfter", "fdsBefore", "fdsAfter", "heapBeforeMB", "heapAfterMB",
                 "idleOpened", "halfAfterHelloOpened", "garbageOpened"));
         FIGURES.put("durable", List.of("ingestFileMedianMs", "ingestMemoryMedianMs", "ingestRatio", "streamFileP99Ms", "streamMemoryP99Ms",
-                "streamRatioP99", "streamErrors", "syncP50Ms", "syncP99Ms", "asyncP50Ms", "memoryP50Ms", "recoveryKeys", "recoveryMB", "recoveryLoadMs", "recoveryLoadMBps", "recoveryUpSeconds",
+                "streamRatioP99", "streamPairedRatioP99", "streamPairedControlRatioP99", "streamErrors", "syncP50Ms", "syncP99Ms", "asyncP50Ms", "memoryP50Ms", "recoveryKeys", "recoveryMB", "recoveryLoadMs", "recoveryLoadMBps", "recoveryUpSeconds",
                 "emptyUpSeconds"));
         FIGURES.put("upload", List.of("points", "payloadBytes", "javaMs", "loopbackMs", "ratioJavaToLoopback", "pythonMs", "ratioPythonToLoopback", "hostHeapPeakMB",
                 "hostHeapBeforeMB", "heapPeakToArrays"));
