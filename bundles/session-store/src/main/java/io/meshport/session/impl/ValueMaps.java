@@ -64,8 +64,13 @@ final class ValueMaps {
 
     ValueMaps(MVStore store, Runnable commit) {
         this.store = store;
-        this.blocks = store.openMap("blocks");
+        this.blocks = open("blocks");
         this.commit = commit;
+    }
+
+    /** @return a map of blocks, opened with the type that reads a block in one copy */
+    private MVMap<Long, byte[]> open(String name) {
+        return store.openMap(name, new MVMap.Builder<Long, byte[]>().valueType(BlockType.INSTANCE));
     }
 
     /**
@@ -81,7 +86,7 @@ final class ValueMaps {
         dropInline(version); // left by an earlier attempt at this very entry (its arrays' maps: see writeSegment)
         Kept before = lastWritten.remove(e.key()); // until this write is done, nothing of it can be shared
         boolean own = e.value().retainedBytes() > OWN_MAP_BYTES;
-        BlockWriter inline = own ? new BlockWriter(store.openMap(valueMap(version)), -1) : new BlockWriter(blocks, version);
+        BlockWriter inline = own ? new BlockWriter(open(valueMap(version)), -1) : new BlockWriter(blocks, version);
         if (form == StoredEntry.FORM_BYTES) {
             byte[] b = (byte[]) e.value().value();
             inline.write(b, 0, b.length);
@@ -123,7 +128,7 @@ final class ValueMaps {
         if (store.hasMap(name)) {
             store.removeMap(name); // left by an earlier attempt at this very entry
         }
-        BlockWriter out = new BlockWriter(store.openMap(name), -1);
+        BlockWriter out = new BlockWriter(open(name), -1);
         a.writeTo(out, scratch);
         out.finish();
         return new StoredEntry.Segment(offset, a.byteLength(), out.crc(), name);
@@ -149,7 +154,7 @@ final class ValueMaps {
         byte[] inline = segments.isEmpty() ? value : new byte[(int) (h.size() - apart)];
         String own = valueMap(h.version());
         if (store.hasMap(own)) {
-            readBlocks(store.openMap(own), -1, inline, "its value", h.crc());
+            readBlocks(open(own), -1, inline, "its value", h.crc());
         } else {
             readBlocks(blocks, h.version(), inline, "its value", h.crc());
         }
@@ -164,7 +169,7 @@ final class ValueMaps {
                 throw new IOException("the map " + g.map() + " of its value's array at byte " + g.offset() + " is missing");
             }
             byte[] array = new byte[(int) g.length()];
-            readBlocks(store.openMap(g.map()), -1, array, "its value's array at byte " + g.offset(), g.crc());
+            readBlocks(open(g.map()), -1, array, "its value's array at byte " + g.offset(), g.crc());
             System.arraycopy(array, 0, value, at, array.length);
             at += array.length;
         }
