@@ -11,8 +11,8 @@ import org.h2.mvstore.type.BasicDataType;
  * The values of the maps that hold a value's blocks: byte arrays, in the very bytes MVStore's default
  * {@code ObjectDataType} gives a {@code byte[]} (a tag, then for more than 15 bytes the byte class's
  * index and the length), so that files written with either read with either. It reads them in one copy:
- * the default type reads an array longer than 15 bytes a byte at a time, which made reading a 1 MiB block
- * cost more than writing it (found in a profile of the writer, which reads back the last leaf of a map it
+ * the default type reads an array longer than 15 bytes a byte at a time, which made reading a block cost
+ * more than writing it (found in a profile of the writer, which reads back the last leaf of a map it
  * appends to after a commit, and in the start-up's read rate).
  */
 final class BlockType extends BasicDataType<byte[]> {

@@ -20,7 +20,7 @@ import io.meshport.wire.WireArray;
 import io.meshport.wire.mesh.MeshCborWriter;
 
 /**
- * Where the session file keeps values' bytes, in blocks of at most 1 MiB so that a value is written and
+ * Where the session file keeps values' bytes, in blocks of at most 256 KiB so that a value is written and
  * read in pieces. A small value's blocks go to a map shared by all (keyed by the entry's version and the
  * block's index); a large value's to a map of its own, {@code value.VERSION} (by index), dropped whole
  * when the value is replaced. A mesh's typed arrays of 64 KiB or more each get a map of their own too,
@@ -31,7 +31,8 @@ import io.meshport.wire.mesh.MeshCborWriter;
  * <p>Used by the session file's one writer thread; reads are thread safe with each other.
  */
 final class ValueMaps {
-    static final int BLOCK_BYTES = 1 << 20;
+    /** Below half of G1's smallest region (1 MB): a block is not a humongous object. */
+    static final int BLOCK_BYTES = 1 << 18;
     private static final int INDEX_BITS = 21;
     /** Unsaved bytes after which a long value's writing commits on its way (bounds the store's buffers). */
     private static final long COMMIT_EVERY_BYTES = 64L << 20;
