@@ -197,13 +197,16 @@ final class SessionFile implements AutoCloseable {
         boolean clean = Boolean.TRUE.equals(meta.get("clean"));
         long version = meta.get("version") instanceof Long ? (Long) meta.get("version") : 0;
         ceiling = meta.get("ceiling") instanceof Long ? (Long) meta.get("ceiling") : 0;
+        boolean changed = clean;
         if (meta.get("writing") instanceof Long v) {
             values.dropVersion(v); // a value was being written when the host stopped: its entry never was
             meta.remove("writing");
+            changed = true;
         }
         if (sessionId == null) {
             sessionId = UUID.randomUUID().toString();
             meta.put("sessionId", sessionId);
+            changed = true;
         }
         // Writes acknowledged before a crash may have taken versions up to the ceiling without reaching the disk;
         // a clean file's counter is exact, and above every entry's version.
@@ -211,7 +214,11 @@ final class SessionFile implements AutoCloseable {
         meta.put("version", start);
         meta.put("clean", Boolean.FALSE);
         ceiling = Math.max(ceiling, start);
-        commit();
+        if (changed) {
+            commit();
+        }
+        // else a file opened after a crash, which the next opening would read alike: a commit now would be
+        // one more chunk for MVStore's quick search to miss if this host, too, is killed before its first write
         return new Opened(sessionId, start, new ArrayList<>(headers.keySet()));
     }
 

@@ -154,6 +154,42 @@ class DurableSessionTest {
         }
     }
 
+    /**
+     * A start after a crash that writes nothing commits nothing: each commit is one more chunk that MVStore's
+     * quick search may miss after the next crash (then the file is searched whole, a second per 150 MB).
+     */
+    @Test
+    void startsAfterACrashThatWriteNothingLeaveTheFileAsItWas() throws Exception {
+        SessionStoreImpl first = open(false);
+        for (int i = 0; i < 5; i++) {
+            first.put("k" + i, "bytes", 10, bytes(10, i), SessionStore.ANY_VERSION);
+        }
+        Map<String, Object[]> before = contents(first);
+        long version = first.currentVersion();
+        awaitIdle(first);
+        crash(first);
+        Path file = dir.resolve(SessionFile.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] mark = Files.readAllBytes(dir.resolve(CommitMark.FILE_NAME));
+        long started = -1;
+        for (int i = 0; i < 2; i++) {
+            SessionStoreImpl again = open(false);
+            assertSameContents(before, contents(again));
+            assertTrue(started < 0 || again.currentVersion() == started, "each start after the crash counts from the same version");
+            started = again.currentVersion();
+            crash(again);
+            assertArrayEquals(bytes, Files.readAllBytes(file), "start " + (i + 1) + " wrote to the file");
+            assertArrayEquals(mark, Files.readAllBytes(dir.resolve(CommitMark.FILE_NAME)));
+        }
+        SessionStoreImpl last = open(false);
+        try {
+            assertTrue(last.put("k0", "bytes", 10, bytes(10, 99), SessionStore.ANY_VERSION).version() > Math.max(version, started),
+                    "a version is never handed out twice");
+        } finally {
+            last.close();
+        }
+    }
+
     @Test
     void aReplacedOrDeletedValueLeavesNothingOfItInTheFile() throws Exception {
         SessionStoreImpl s = open(false);
