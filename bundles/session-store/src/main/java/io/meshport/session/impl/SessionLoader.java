@@ -56,8 +56,8 @@ final class SessionLoader {
     }
 
     /**
-     * Starts reading on one thread fewer than there are cores (at least one, at most four): the rest of the
-     * host is starting at the same time, and a request for a key reads it on its own thread anyway.
+     * Starts reading on as many threads as there are cores, at most four: the host's bundles have started
+     * by now (see {@link #startOnceTheHostStarted}), and a request for a key reads it on its own thread anyway.
      */
     void start() {
         if (!begun.compareAndSet(false, true)) {
@@ -68,7 +68,7 @@ final class SessionLoader {
             finish();
             return;
         }
-        int threads = Math.max(1, Math.min(4, Math.min(Runtime.getRuntime().availableProcessors() - 1, keys.size())));
+        int threads = Math.max(1, Math.min(4, Math.min(Runtime.getRuntime().availableProcessors(), keys.size())));
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(this::drain, "meshport-session-load-" + i);
             t.setDaemon(true);

@@ -169,31 +169,40 @@ final class ValueMaps {
             if (!store.hasMap(g.map())) {
                 throw new IOException("the map " + g.map() + " of its value's array at byte " + g.offset() + " is missing");
             }
-            byte[] array = new byte[(int) g.length()];
-            readBlocks(open(g.map()), -1, array, "its value's array at byte " + g.offset(), g.crc());
-            System.arraycopy(array, 0, value, at, array.length);
-            at += array.length;
+            if (g.length() > value.length - at) {
+                throw new IOException("its value's array at byte " + g.offset() + " ends past the value's " + value.length + " bytes");
+            }
+            readBlocks(open(g.map()), -1, value, at, (int) g.length(), "its value's array at byte " + g.offset(), g.crc());
+            at += (int) g.length();
         }
         System.arraycopy(inline, from, value, at, value.length - at);
         return value;
     }
 
-    /** Reads {@code out.length} bytes from a map's blocks (keyed by index, or by {@link #blockKey} when {@code version} ≥ 0). */
     private static void readBlocks(MVMap<Long, byte[]> map, long version, byte[] out, String what, int crc) throws IOException {
+        readBlocks(map, version, out, 0, out.length, what, crc);
+    }
+
+    /**
+     * Reads {@code length} bytes from a map's blocks into {@code out} at {@code from} (keyed by index, or by
+     * {@link #blockKey} when {@code version} ≥ 0), where the value is assembled: no copy of its own.
+     */
+    private static void readBlocks(MVMap<Long, byte[]> map, long version, byte[] out, int from, int length, String what, int crc)
+            throws IOException {
         int at = 0;
-        for (int i = 0; at < out.length || (i == 0 && out.length == 0); i++) {
+        for (int i = 0; at < length || (i == 0 && length == 0); i++) {
             byte[] block = map.get(version < 0 ? i : blockKey(version, i));
             if (block == null) {
                 throw new IOException("block " + i + " of " + what + " is missing");
             }
-            if (block.length > out.length - at) {
+            if (block.length > length - at) {
                 throw new IOException(what + " is longer than its header says");
             }
-            System.arraycopy(block, 0, out, at, block.length);
+            System.arraycopy(block, 0, out, from + at, block.length);
             at += block.length;
         }
         CRC32C c = new CRC32C();
-        c.update(out);
+        c.update(out, from, length);
         if ((int) c.getValue() != crc) {
             throw new IOException(what + "'s checksum does not match (it changed on disk)");
         }
