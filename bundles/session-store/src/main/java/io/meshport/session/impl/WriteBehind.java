@@ -35,6 +35,13 @@ final class WriteBehind {
      * promise.
      */
     static final long MAX_PAUSE_MILLIS = 700;
+    /**
+     * A write acknowledged just after a round began is written by the next round: that round begins the
+     * pause after this one began, and ends as long after as this one took (a guess: the same load). The
+     * pause is cut so that it ends within this many milliseconds, the promised second less a margin for
+     * the guess.
+     */
+    static final long ON_DISK_WITHIN_MILLIS = 900;
     /** Compaction steps (of at most 16 MB each) in one quiet spell. */
     private static final int MAX_COMPACT_STEPS = 64;
     /** How long the writer waits idle before it compacts the file. */
@@ -239,6 +246,18 @@ final class WriteBehind {
         }
     }
 
+    /**
+     * @param tookNanos how long a round took
+     * @return how long after that round began the next may begin: three times as long as it took, within
+     *         {@link #ROUND_MILLIS} and {@link #MAX_PAUSE_MILLIS}, but never so long that a round as long as
+     *         this one would end later than {@link #ON_DISK_WITHIN_MILLIS} after this one began (when rounds
+     *         take most of that, the promise wins over the requests' share of the cores)
+     */
+    static long pauseAfter(long tookNanos) {
+        long pause = Math.min(MAX_PAUSE_MILLIS * 1_000_000, Math.max(ROUND_MILLIS * 1_000_000, 3 * tookNanos));
+        return Math.max(0, Math.min(pause, ON_DISK_WITHIN_MILLIS * 1_000_000 - tookNanos));
+    }
+
     private void run() {
         long lastRound = 0;
         long pauseNanos = 0;
@@ -297,7 +316,7 @@ final class WriteBehind {
                 }
                 write(batch, top);
                 long took = System.nanoTime() - lastRound;
-                pauseNanos = Math.min(MAX_PAUSE_MILLIS * 1_000_000, Math.max(ROUND_MILLIS * 1_000_000, 3 * took));
+                pauseNanos = pauseAfter(took);
                 synchronized (lock) {
                     writing = false;
                     writtenVersion = top;
