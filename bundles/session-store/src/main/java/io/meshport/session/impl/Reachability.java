@@ -36,12 +36,14 @@ final class Reachability {
         if (e.code() == ErrorCode.UNAVAILABLE) {
             boolean first;
             synchronized (this) {
-                refused++;
                 first = !down && ticket > changedBy;
                 if (first) {
                     down = true;
                     changedBy = ticket;
                     downSince = System.nanoTime();
+                }
+                if (down) {
+                    refused++; // a stale refusal, while it answers, counts towards no outage
                 }
             }
             if (first) {

@@ -46,6 +46,7 @@ class ReachabilityTest {
         assertFalse(reach.isDown());
         reach.answered(reach.begin());
         assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(1).contains("1 requests were refused"), log.get(1));
 
         // an answer to a request sent before the refusal that marked it down does not mark it back up
         long early = reach.begin();
@@ -55,6 +56,7 @@ class ReachabilityTest {
         reach.answered(reach.begin());
         assertFalse(reach.isDown());
         assertEquals(4, log.size(), log.toString());
+        assertTrue(log.get(3).contains("1 requests were refused"), log.get(3) + ": the stale refusal counted towards no outage");
     }
 
     @Test
