@@ -85,14 +85,18 @@ final class SessionLoader {
      */
     void startOnceTheHostStarted(BundleContext context) {
         FrameworkListener[] listener = new FrameworkListener[1];
+        // Whichever starts the reading, the listener goes: it has nothing more to do.
+        Runnable begin = () -> {
+            try {
+                context.removeFrameworkListener(listener[0]);
+            } catch (IllegalStateException stopped) {
+                // this bundle stopped meanwhile: its listeners are gone anyway
+            }
+            start();
+        };
         listener[0] = event -> {
             if (event.getType() == FrameworkEvent.STARTED || event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
-                try {
-                    context.removeFrameworkListener(listener[0]);
-                } catch (IllegalStateException stopped) {
-                    // this bundle stopped meanwhile: its listeners are gone anyway
-                }
-                start();
+                begin.run();
             }
         };
         context.addFrameworkListener(listener[0]);
@@ -102,7 +106,7 @@ final class SessionLoader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            start();
+            begin.run();
         }, "meshport-session-load-start");
         latest.setDaemon(true);
         latest.start();
