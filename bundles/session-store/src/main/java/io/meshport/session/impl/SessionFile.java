@@ -263,13 +263,41 @@ final class SessionFile implements AutoCloseable {
 
     /** Reads one entry; thread safe with other reads. */
     Read read(String key) {
+        return read(key, null);
+    }
+
+    /**
+     * A thread's array for the bytes of the meshes it reads, used again from one to the next: the mesh
+     * reader copies what it keeps, and a fresh array per value, zeroed and soon garbage, made G1 collect
+     * on nearly every one while a session was read.
+     */
+    static final class Scratch {
+        /** Values larger than this get an array of their own, so that a thread does not hold one for long. */
+        static final int MAX_BYTES = 256 << 20;
+        byte[] bytes;
+    }
+
+    /**
+     * Reads one entry; thread safe with other reads.
+     *
+     * @param scratch the calling thread's array for meshes' bytes, or null
+     */
+    Read read(String key, Scratch scratch) {
         StoredEntry.Header h = null;
         try {
             h = StoredEntry.decode(headers.get(key));
             if (!h.key().equals(key)) {
                 throw new IOException("its header names the key '" + h.key() + "'");
             }
-            byte[] value = values.read(h);
+            int size = (int) h.size();
+            if (scratch != null && h.form() == StoredEntry.FORM_MESH && size <= Scratch.MAX_BYTES) {
+                if (scratch.bytes == null || scratch.bytes.length < size) {
+                    scratch.bytes = new byte[size];
+                }
+                byte[] value = values.read(h, scratch.bytes);
+                return new Read(StoredEntry.entry(h, value, size), size, null);
+            }
+            byte[] value = values.read(h, null);
             return new Read(StoredEntry.entry(h, value), value.length, null);
         } catch (IOException | RuntimeException e) {
             return new Read(null, 0, "'" + key + "'" + (h != null ? " (version " + h.version() + ")" : "") + ": " + e.getMessage());

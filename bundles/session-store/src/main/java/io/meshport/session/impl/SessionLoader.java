@@ -113,13 +113,18 @@ final class SessionLoader {
     }
 
     private void drain() {
+        SessionFile.Scratch scratch = new SessionFile.Scratch();
         for (String key; (key = queue.poll()) != null;) {
-            ensure(key);
+            ensure(key, scratch);
         }
     }
 
     /** Returns once the key is read (or could not be), reading it now when nobody has begun to. */
     void ensure(String key) {
+        ensure(key, null);
+    }
+
+    private void ensure(String key, SessionFile.Scratch scratch) {
         if (!keys.contains(key) || done.getCount() == 0) {
             return;
         }
@@ -130,7 +135,7 @@ final class SessionLoader {
             return;
         }
         try {
-            SessionFile.Read r = file.read(key);
+            SessionFile.Read r = file.read(key, scratch);
             if (r.entry() != null) {
                 sink.accept(r.entry());
                 bytes.addAndGet(r.bytes());

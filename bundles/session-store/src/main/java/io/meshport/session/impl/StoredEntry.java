@@ -197,11 +197,19 @@ final class StoredEntry {
      * @throws IOException when the bytes are not a value of the header's form
      */
     static SessionEntry entry(Header h, byte[] bytes) throws IOException {
+        return entry(h, bytes, bytes.length);
+    }
+
+    /**
+     * @param length how many of {@code bytes} are the value's (a mesh's may be read from a longer array
+     *        that is used again: the mesh keeps none of it; a byte value's array is the value itself)
+     */
+    static SessionEntry entry(Header h, byte[] bytes, int length) throws IOException {
         SessionValue value;
         if (h.form() == FORM_MESH) {
             Mesh mesh;
             try {
-                mesh = new MeshCborReader().read(bytes, 0, bytes.length, base -> {
+                mesh = new MeshCborReader().read(bytes, 0, length, base -> {
                     throw new InvalidMeshException("a kept mesh has a base");
                 });
             } catch (RuntimeException e) {
@@ -211,6 +219,9 @@ final class StoredEntry {
             Map<String, Object> summary = SummaryBytes.decode(h.summary());
             value = new SessionValue(h.kind(), mesh, summary.isEmpty() ? standard.summary() : summary, mesh.retainedBytes());
         } else if (h.form() == FORM_BYTES) {
+            if (length != bytes.length) {
+                throw new IllegalArgumentException("a byte value is read into an array of its own length");
+            }
             value = new SessionValue(h.kind(), bytes, SummaryBytes.decode(h.summary()), h.retainedBytes());
         } else {
             throw new IOException("its value is of an unknown form " + h.form());

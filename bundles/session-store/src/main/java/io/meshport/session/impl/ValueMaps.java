@@ -143,21 +143,25 @@ final class ValueMaps {
     /**
      * Reads a value's bytes and checks them against the header's checksums.
      *
+     * @param into an array to read them into when it is long enough (its first {@code h.size()} bytes), or null
+     * @return the array holding them: {@code into}, or a new one of exactly their length
      * @throws IOException when a block or map is missing, or the bytes are not those written
      */
-    byte[] read(StoredEntry.Header h) throws IOException {
-        byte[] value = new byte[(int) h.size()];
+    byte[] read(StoredEntry.Header h, byte[] into) throws IOException {
+        int size = (int) h.size();
+        byte[] value = into != null && into.length >= size ? into : new byte[size];
         List<StoredEntry.Segment> segments = h.segments();
         long apart = 0;
         for (StoredEntry.Segment g : segments) {
             apart += g.length();
         }
         byte[] inline = segments.isEmpty() ? value : new byte[(int) (h.size() - apart)];
+        int inlineLength = segments.isEmpty() ? size : inline.length;
         String own = valueMap(h.version());
         if (store.hasMap(own)) {
-            readBlocks(open(own), -1, inline, "its value", h.crc());
+            readBlocks(open(own), -1, inline, 0, inlineLength, "its value", h.crc());
         } else {
-            readBlocks(blocks, h.version(), inline, "its value", h.crc());
+            readBlocks(blocks, h.version(), inline, 0, inlineLength, "its value", h.crc());
         }
         int at = 0;
         int from = 0;
@@ -169,18 +173,14 @@ final class ValueMaps {
             if (!store.hasMap(g.map())) {
                 throw new IOException("the map " + g.map() + " of its value's array at byte " + g.offset() + " is missing");
             }
-            if (g.length() > value.length - at) {
-                throw new IOException("its value's array at byte " + g.offset() + " ends past the value's " + value.length + " bytes");
+            if (g.length() > size - at) {
+                throw new IOException("its value's array at byte " + g.offset() + " ends past the value's " + size + " bytes");
             }
             readBlocks(open(g.map()), -1, value, at, (int) g.length(), "its value's array at byte " + g.offset(), g.crc());
             at += (int) g.length();
         }
-        System.arraycopy(inline, from, value, at, value.length - at);
+        System.arraycopy(inline, from, value, at, size - at);
         return value;
-    }
-
-    private static void readBlocks(MVMap<Long, byte[]> map, long version, byte[] out, String what, int crc) throws IOException {
-        readBlocks(map, version, out, 0, out.length, what, crc);
     }
 
     /**

@@ -154,6 +154,24 @@ class DurableSessionTest {
         }
     }
 
+    /** Each loading thread reads meshes into one array, used again: what one mesh keeps is never another's bytes. */
+    @Test
+    void meshesReadOneAfterAnotherOnAThreadAreEachExact() {
+        SessionStoreImpl first = open(false);
+        int[] points = {3000, 50, 2000, 10, 4000, 7, 2500, 300, 12};
+        for (int i = 0; i < points.length; i++) {
+            first.put("m/" + i, "mesh", 100, SessionValue.ofMesh(mesh(points[i], 40 + i)), SessionStore.ANY_VERSION);
+        }
+        Map<String, Object[]> before = contents(first);
+        first.close();
+        SessionStoreImpl second = open(false);
+        try {
+            assertSameContents(before, contents(second)); // more meshes than loading threads: some read several
+        } finally {
+            second.close();
+        }
+    }
+
     /**
      * A start after a crash that writes nothing commits nothing: each commit is one more chunk that MVStore's
      * quick search may miss after the next crash (then the file is searched whole, a second per 150 MB).
