@@ -293,6 +293,14 @@ final class DurableBench implements Benchmark {
                 ratio(s.number("syncP50Ms") / s.number("memoryP50Ms")) + "× of memory's p50", "the cost of sync, measured");
     }
 
+    /** @return seconds from now until a new client's {@code hello} is answered (the client's connect includes it) */
+    private static double helloSeconds(SeparateHost p) {
+        long t0 = System.nanoTime();
+        try (MeshportClient client = MeshportClient.connect(ClientOptions.of("127.0.0.1", p.port).withClientName("bench hello"))) {
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
     private static void recovery(Context c, Report.Section s) throws Exception {
         int points = 1_000_000;
         int keys = c.quick ? 3 : 28; // each mesh is 36 MB of arrays: 28 make about 1 GB
@@ -308,27 +316,39 @@ final class DurableBench implements Benchmark {
         }
         long fileBytes = Files.size(data.resolve("session").resolve("session.mv.db"));
         // Start-up times, each host alternating with one on an empty session: the earlier ones killed again
-        // while they read, the last one left to read every value.
-        int starts = c.quick ? 1 : 3;
+        // while they read, the last one left to read every value. Both restart on a data folder of their own
+        // (the framework's cache kept, as a restarted host has it: a first start installs every bundle), and
+        // both are killed.
+        int starts = c.quick ? 1 : 7;
+        Path empty = c.folder("durable-empty");
+        try (SeparateHost p = new SeparateHost(empty)) {
+            p.kill();
+        }
         double[] emptyUps = new double[starts];
         double[] ups = new double[starts];
-        for (int i = 0; i < starts - 1; i++) {
-            try (SeparateHost p = new SeparateHost(c.folder("durable-empty"))) {
+        double[] emptyHellos = new double[starts];
+        double[] hellos = new double[starts];
+        for (int i = 0; i < starts; i++) {
+            try (SeparateHost p = new SeparateHost(empty)) {
                 emptyUps[i] = p.upSeconds;
+                emptyHellos[i] = p.upSeconds + helloSeconds(p);
+                p.kill();
+            }
+            if (i == starts - 1) {
+                break;
             }
             try (SeparateHost p = new SeparateHost(data)) {
                 ups[i] = p.upSeconds;
+                hellos[i] = p.upSeconds + helloSeconds(p);
                 p.kill();
             }
-        }
-        try (SeparateHost p = new SeparateHost(c.folder("durable-empty"))) {
-            emptyUps[starts - 1] = p.upSeconds;
         }
         double loadMs;
         double loadedMb;
         int loadedKeys;
         try (SeparateHost p = new SeparateHost(data)) {
             ups[starts - 1] = p.upSeconds;
+            hellos[starts - 1] = p.upSeconds + helloSeconds(p);
             Matcher m = p.await(RESTORED, 300); // the values are read while the host already serves
             if (m == null) {
                 throw new IllegalStateException("the host did not say what it restored within 300 s:\n" + p.log());
@@ -342,6 +362,8 @@ final class DurableBench implements Benchmark {
         }
         double up = Stats.median(ups);
         double emptyUp = Stats.median(emptyUps);
+        double hello = Stats.median(hellos);
+        double emptyHello = Stats.median(emptyHellos);
         double rate = loadedMb / (loadMs / 1000);
         s.put("recoveryKeys", loadedKeys);
         s.put("recoveryMB", loadedMb);
@@ -350,13 +372,19 @@ final class DurableBench implements Benchmark {
         s.put("recoveryLoadMBps", rate);
         s.put("recoveryUpSeconds", up);
         s.put("emptyUpSeconds", emptyUp);
+        s.put("recoveryHelloSeconds", hello);
+        s.put("emptyHelloSeconds", emptyHello);
         c.say("  recovery after kill -9: %d keys, %s MB read in %s (%s), host up in %.2f s; an empty host is up in %.2f s", loadedKeys,
                 String.format(Locale.ROOT, "%.0f", loadedMb), ms(loadMs), mbps(rate), up, emptyUp);
         c.say("  up in (s): %s; an empty host: %s", java.util.Arrays.toString(ups), java.util.Arrays.toString(emptyUps));
+        c.say("  first hello answered after (s): %s; an empty host: %s", java.util.Arrays.toString(hellos),
+                java.util.Arrays.toString(emptyHellos));
         s.row(String.format(Locale.ROOT, "durable 3. restart after kill -9 holding %d meshes of %,d points (%.0f MB of values, a %s file): all values read (while serving); host accepting (median of %d starts)",
-                keys, points, loadedMb, mb(fileBytes), starts), ms(loadMs) + " = " + mbps(rate) + "; up in " + String.format(Locale.ROOT, "%.2f s", up),
-                String.format(Locale.ROOT, "a host with an empty session up in %.2f s (median of %d, alternating)", emptyUp, starts),
-                String.format(Locale.ROOT, "%+.2f s", up - emptyUp),
-                "≥ 1 GB/s, or accepting as soon as an empty host (within 10 %): " + s.verdict(rate >= 1000 || up <= emptyUp * 1.1));
+                keys, points, loadedMb, mb(fileBytes), starts), ms(loadMs) + " = " + mbps(rate) + "; up in " + String.format(Locale.ROOT, "%.2f s", up)
+                        + String.format(Locale.ROOT, ", first hello answered at %.2f s", hello),
+                String.format(Locale.ROOT, "a host with an empty session up in %.2f s, first hello at %.2f s (median of %d, alternating)",
+                        emptyUp, emptyHello, starts),
+                String.format(Locale.ROOT, "%+.2f s up, %+.2f s to the first hello", up - emptyUp, hello - emptyHello),
+                "≥ 1 GB/s, or answering hello as soon as an empty host (within 10 %): " + s.verdict(rate >= 1000 || hello <= emptyHello * 1.1));
     }
 }

@@ -65,7 +65,7 @@ class BenchmarksIT {
                 "idleOpened", "halfAfterHelloOpened", "garbageOpened"));
         FIGURES.put("durable", List.of("ingestFileMedianMs", "ingestMemoryMedianMs", "ingestRatio", "streamFileP99Ms", "streamMemoryP99Ms",
                 "streamRatioP99", "streamPairedRatioP99", "streamPairedControlRatioP99", "streamErrors", "syncP50Ms", "syncP99Ms", "asyncP50Ms", "memoryP50Ms", "recoveryKeys", "recoveryMB", "recoveryLoadMs", "recoveryLoadMBps", "recoveryUpSeconds",
-                "emptyUpSeconds"));
+                "emptyUpSeconds", "recoveryHelloSeconds", "emptyHelloSeconds"));
         FIGURES.put("upload", List.of("points", "payloadBytes", "javaMs", "loopbackMs", "ratioJavaToLoopback", "pythonMs", "ratioPythonToLoopback", "hostHeapPeakMB",
                 "hostHeapBeforeMB", "heapPeakToArrays"));
         FIGURES.put("files", List.of("binaryFileBytes", "binaryFirstMs", "binaryFirstBestMs", "binaryWarmBestMs", "binaryWarmMedianMs",

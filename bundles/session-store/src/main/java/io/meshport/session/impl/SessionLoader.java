@@ -11,10 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
-
 import io.meshport.session.SessionEntry;
 
 /**
@@ -33,8 +29,6 @@ final class SessionLoader {
     private final AtomicInteger left;
     private final AtomicInteger problems = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
-    /** How long the reading waits, at most, for the host's bundles to have started. */
-    static final long START_LATEST_MILLIS = 1_000;
     private final AtomicBoolean begun = new AtomicBoolean();
     private volatile long started = System.nanoTime();
     private final String sessionId;
@@ -57,7 +51,7 @@ final class SessionLoader {
 
     /**
      * Starts reading on as many threads as there are cores, at most four: the host's bundles have started
-     * by now (see {@link #startOnceTheHostStarted}), and a request for a key reads it on its own thread anyway.
+     * by now (see {@link HostStart}), and a request for a key reads it on its own thread anyway.
      */
     void start() {
         if (!begun.compareAndSet(false, true)) {
@@ -74,42 +68,6 @@ final class SessionLoader {
             t.setDaemon(true);
             t.start();
         }
-    }
-
-    /**
-     * Starts reading once the framework has started the bundles of its start level (the host's own start:
-     * the bundles get the cores first, so that the host accepts connections as soon as with an empty
-     * session), or after {@link #START_LATEST_MILLIS} when no start level is being reached (this bundle
-     * started in a running host). A request for a key reads it meanwhile, and one that needs every value
-     * starts the reading at once.
-     */
-    void startOnceTheHostStarted(BundleContext context) {
-        FrameworkListener[] listener = new FrameworkListener[1];
-        // Whichever starts the reading, the listener goes: it has nothing more to do.
-        Runnable begin = () -> {
-            try {
-                context.removeFrameworkListener(listener[0]);
-            } catch (IllegalStateException stopped) {
-                // this bundle stopped meanwhile: its listeners are gone anyway
-            }
-            start();
-        };
-        listener[0] = event -> {
-            if (event.getType() == FrameworkEvent.STARTED || event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
-                begin.run();
-            }
-        };
-        context.addFrameworkListener(listener[0]);
-        Thread latest = new Thread(() -> {
-            try {
-                Thread.sleep(START_LATEST_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            begin.run();
-        }, "meshport-session-load-start");
-        latest.setDaemon(true);
-        latest.start();
     }
 
     private void drain() {
@@ -170,10 +128,18 @@ final class SessionLoader {
     /** Returns once every key is read. */
     void awaitAll() {
         start();
+        awaitUninterruptibly(done);
+    }
+
+    /**
+     * Returns once the latch is counted down, an interrupt meanwhile kept for the caller: what waits here
+     * (a request, the store stopping) needs the session whole to go on.
+     */
+    static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
         while (true) {
             try {
-                done.await();
+                latch.await();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;

@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.osgi.framework.BundleContext;
@@ -57,12 +61,20 @@ public final class SessionStoreImpl implements SessionStore {
     private boolean syncWrites;
     /** Reads the durable file's values while the host serves; null once every key is read (or when there is none). */
     private volatile SessionLoader loader;
+    /** How long the reading of a durable session's values waits, at most, for the host's bundles to have started. */
+    static final long LOAD_LATEST_MILLIS = 1_000;
+    /** True while a durable session's file is being opened; {@link #opened} is counted down when it is. */
+    private volatile boolean opening;
+    private final CountDownLatch opened = new CountDownLatch(1);
     private StoreLog log = new StoreLog(() -> null);
     private final SessionListeners listeners = new SessionListeners(writeLock, () -> log);
 
     /**
      * Starts the store with the session it is configured to keep: the one handed over by the instance it
-     * replaces (an update of this bundle), else the durable session's file, else a new session.
+     * replaces (an update of this bundle), else the durable session's file, else a new session. A durable
+     * session's file is opened on a thread of its own, so that the host's other bundles start meanwhile
+     * (MVStore takes a few hundred milliseconds to open a large file left by a crash); requests wait until
+     * it is open.
      *
      * @param config the configuration
      * @param place where the session is kept
@@ -78,28 +90,20 @@ public final class SessionStoreImpl implements SessionStore {
         File updateArea = context.getDataFile("update");
         keeper = new SessionKeeper(durableDir, updateArea == null ? null : updateArea.toPath(), durability.equals("sync"), handOver,
                 log);
-        SessionKeeper.State s = keeper.start(this::loaded);
-        sessionId = s.sessionId();
-        version = s.version();
-        used = s.used();
-        entries = s.entries();
-        SessionLoader l = keeper.loader();
-        if (l != null) {
-            loader = l;
-            l.startOnceTheHostStarted(context);
-        }
-        if (!s.writes().isEmpty() && !writes.adopt(s.writes())) {
-            this.log.warn("the request tokens handed over are not ones this store can read; they are forgotten");
-        }
-        journal = keeper.journal();
-        syncWrites = journal != null && durability.equals("sync");
         if (durableDir == null) {
+            open(false, SessionLoader::start); // a session handed over, or new: nothing to read
             this.log.info("session " + sessionId + " is kept in memory only (session=memory): it ends with the host");
+            return;
         }
+        CompletableFuture<Void> hostStarted = HostStart.watch(context, LOAD_LATEST_MILLIS);
+        opening = true;
+        Thread t = new Thread(() -> open(durability.equals("sync"), l -> hostStarted.thenRun(l::start)), "meshport-session-open");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
-     * A store keeping its session in a folder, outside a framework (tests, tools).
+     * A store keeping its session in a folder, outside a framework (tests, tools); returns once the file is open.
      *
      * @param budgetBytes the memory account's limit; 0 or less for 60 % of the maximum heap
      * @param clock gives the time of writes, epoch milliseconds
@@ -107,25 +111,60 @@ public final class SessionStoreImpl implements SessionStore {
      * @param sync whether writes wait until they are on the device
      * @param lines receives what it reports, a line each
      */
-    SessionStoreImpl(long budgetBytes, LongSupplier clock, Path durableDir, boolean sync, java.util.function.Consumer<String> lines) {
+    SessionStoreImpl(long budgetBytes, LongSupplier clock, Path durableDir, boolean sync, Consumer<String> lines) {
+        this(budgetBytes, clock, durableDir, sync, lines, Runnable::run);
+    }
+
+    /**
+     * A store keeping its session in a folder, outside a framework, its file opened by {@code opener} (tests
+     * of requests arriving while it opens); values are read as soon as it is open.
+     */
+    SessionStoreImpl(long budgetBytes, LongSupplier clock, Path durableDir, boolean sync, Consumer<String> lines, Executor opener) {
         this(budgetBytes, clock);
         log = new StoreLog(lines);
         keeper = new SessionKeeper(durableDir, null, sync, null, log);
-        SessionKeeper.State s = keeper.start(this::loaded);
-        sessionId = s.sessionId();
-        version = s.version();
-        used = s.used();
-        entries = s.entries();
-        startLoading();
-        journal = keeper.journal();
-        syncWrites = journal != null && sync;
+        opening = true;
+        opener.execute(() -> open(sync, SessionLoader::start));
     }
 
-    private void startLoading() {
-        SessionLoader l = keeper.loader();
-        if (l != null) {
-            loader = l;
-            l.start();
+    /**
+     * Takes the session the keeper starts with (the file opened, for a durable one); requests waiting for
+     * it go on. Should the opening fail unexpectedly, the session is a new one in memory, and the log says so.
+     *
+     * @param startLoading starts the loader of the file's values, when there is one
+     */
+    private void open(boolean sync, Consumer<SessionLoader> startLoading) {
+        try {
+            SessionKeeper.State s = keeper.start(this::loaded);
+            if (!s.writes().isEmpty() && !writes.adopt(s.writes())) {
+                log.warn("the request tokens handed over are not ones this store can read; they are forgotten");
+            }
+            sessionId = s.sessionId();
+            version = s.version();
+            used = s.used();
+            entries = s.entries();
+            journal = keeper.journal();
+            syncWrites = journal != null && sync;
+            SessionLoader l = keeper.loader();
+            if (l != null) {
+                loader = l;
+                startLoading.accept(l);
+            }
+        } catch (RuntimeException | Error e) {
+            keeper.abandon();
+            journal = null;
+            log.error("THE SESSION IS NOT DURABLE: opening it failed (" + e + "); the session " + sessionId
+                    + " is kept in memory only and ends with the host");
+        } finally {
+            opening = false;
+            opened.countDown();
+        }
+    }
+
+    /** Returns once the session is known (a durable session's file opened). */
+    private void awaitOpen() {
+        if (opening) {
+            SessionLoader.awaitUninterruptibly(opened);
         }
     }
 
@@ -143,6 +182,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Returns once the key's stored value is read, when the session is still being read from its file. */
     private void loadedFirst(String key) {
+        awaitOpen();
         SessionLoader l = loader;
         if (l != null) {
             if (l.isDone()) {
@@ -155,6 +195,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Returns once the whole session is read from its file (writes and lists wait for it). */
     private void loadedAll() {
+        awaitOpen();
         SessionLoader l = loader;
         if (l != null) {
             l.awaitAll();
@@ -168,6 +209,7 @@ public final class SessionStoreImpl implements SessionStore {
      * @return false when the time ran out or the disk failed
      */
     boolean awaitWritten(long timeoutMillis) throws InterruptedException {
+        awaitOpen();
         WriteBehind j = journal;
         return j == null || j.awaitWritten(version, timeoutMillis);
     }
@@ -245,11 +287,13 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public String sessionId() {
+        awaitOpen();
         return sessionId;
     }
 
     @Override
     public long currentVersion() {
+        awaitOpen();
         return version;
     }
 
@@ -317,6 +361,7 @@ public final class SessionStoreImpl implements SessionStore {
         if (requestToken == null) {
             return Optional.empty();
         }
+        awaitOpen();
         writeLock.lock();
         try {
             return Optional.ofNullable(writes.recall(requestToken));
