@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -63,9 +62,8 @@ public final class SessionStoreImpl implements SessionStore {
     private volatile SessionLoader loader;
     /** How long the reading of a durable session's values waits, at most, for the host's bundles to have started. */
     static final long LOAD_LATEST_MILLIS = 1_000;
-    /** True while a durable session's file is being opened; {@link #opened} is counted down when it is. */
-    private volatile boolean opening;
-    private final CountDownLatch opened = new CountDownLatch(1);
+    /** Holds requests back while a durable session's file is being opened. */
+    private final OpeningGate gate = new OpeningGate();
     private StoreLog log = new StoreLog(() -> null);
     private final SessionListeners listeners = new SessionListeners(writeLock, () -> log);
 
@@ -96,7 +94,7 @@ public final class SessionStoreImpl implements SessionStore {
             return;
         }
         CompletableFuture<Void> hostStarted = HostStart.watch(context, LOAD_LATEST_MILLIS);
-        opening = true;
+        gate.close();
         Thread t = new Thread(() -> open(durability.equals("sync"), l -> hostStarted.thenRun(l::start)), "meshport-session-open");
         t.setDaemon(true);
         t.start();
@@ -123,7 +121,7 @@ public final class SessionStoreImpl implements SessionStore {
         this(budgetBytes, clock);
         log = new StoreLog(lines);
         keeper = new SessionKeeper(durableDir, null, sync, null, log);
-        opening = true;
+        gate.close();
         opener.execute(() -> open(sync, SessionLoader::start));
     }
 
@@ -156,16 +154,13 @@ public final class SessionStoreImpl implements SessionStore {
             log.error("THE SESSION IS NOT DURABLE: opening it failed (" + e + "); the session " + sessionId
                     + " is kept in memory only and ends with the host");
         } finally {
-            opening = false;
-            opened.countDown();
+            gate.open();
         }
     }
 
-    /** Returns once the session is known (a durable session's file opened). */
-    private void awaitOpen() {
-        if (opening) {
-            SessionLoader.awaitUninterruptibly(opened);
-        }
+    /** Sets how long a request waits for the session's file to open before it is answered {@code UNAVAILABLE} (tests). */
+    void openWaitMillis(long millis) {
+        gate.waitMillis(millis);
     }
 
     /** Takes an entry the loader read (nothing is written meanwhile: writes wait for the loader). */
@@ -182,7 +177,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Returns once the key's stored value is read, when the session is still being read from its file. */
     private void loadedFirst(String key) {
-        awaitOpen();
+        gate.awaitForRequest();
         SessionLoader l = loader;
         if (l != null) {
             if (l.isDone()) {
@@ -195,7 +190,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Returns once the whole session is read from its file (writes and lists wait for it). */
     private void loadedAll() {
-        awaitOpen();
+        gate.awaitForRequest();
         SessionLoader l = loader;
         if (l != null) {
             l.awaitAll();
@@ -209,13 +204,14 @@ public final class SessionStoreImpl implements SessionStore {
      * @return false when the time ran out or the disk failed
      */
     boolean awaitWritten(long timeoutMillis) throws InterruptedException {
-        awaitOpen();
+        gate.awaitForRequest();
         WriteBehind j = journal;
         return j == null || j.awaitWritten(version, timeoutMillis);
     }
 
     /** Ends a store made outside a framework as a crash would: its file left without a last commit or its clean mark. */
     void abandon() {
+        gate.awaitToStop();
         loadedAll();
         writeLock.lock();
         try {
@@ -230,6 +226,7 @@ public final class SessionStoreImpl implements SessionStore {
 
     /** Stops a store made outside a framework as a host stopping stops it: its file brought up to date and closed. */
     void close() {
+        gate.awaitToStop();
         loadedAll();
         writeLock.lock();
         try {
@@ -266,6 +263,7 @@ public final class SessionStoreImpl implements SessionStore {
      * @param hostStopping whether the whole host is stopping
      */
     void deactivate(int reason, boolean hostStopping) {
+        gate.awaitToStop();
         loadedAll(); // the next store takes the session whole
         writeLock.lock();
         try {
@@ -287,13 +285,13 @@ public final class SessionStoreImpl implements SessionStore {
 
     @Override
     public String sessionId() {
-        awaitOpen();
+        gate.awaitForRequest();
         return sessionId;
     }
 
     @Override
     public long currentVersion() {
-        awaitOpen();
+        gate.awaitForRequest();
         return version;
     }
 
@@ -361,7 +359,7 @@ public final class SessionStoreImpl implements SessionStore {
         if (requestToken == null) {
             return Optional.empty();
         }
-        awaitOpen();
+        gate.awaitForRequest();
         writeLock.lock();
         try {
             return Optional.ofNullable(writes.recall(requestToken));

@@ -3,6 +3,7 @@ package io.meshport.session.impl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshport.protocol.ErrorCode;
+import io.meshport.protocol.MeshportException;
 import io.meshport.session.SessionChange;
 import io.meshport.session.SessionEntry;
 import io.meshport.session.SessionStore;
@@ -112,6 +115,25 @@ class StoreOpeningTest {
         assertEquals(written.version(), again.get("new").orElseThrow().version());
         assertEquals(List.of("k0", "k1", "k2", "new"), again.list("").stream().map(SessionEntry::key).toList());
         again.close();
+    }
+
+    @Test
+    void aRequestWaitingLongerThanItsBoundIsAnsweredUnavailableAndChangesNothing() throws Exception {
+        String id = storedSession();
+        SessionStoreImpl s = new SessionStoreImpl(1L << 30, System::currentTimeMillis, dir, false, log::add, heldBack);
+        s.openWaitMillis(200);
+        MeshportException e = assertThrows(MeshportException.class,
+                () -> s.put("late", "bytes", 10, bytes(10, 5), SessionStore.ANY_VERSION, "token-late"));
+        assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("still being opened") && e.getMessage().contains("retry later"), e.getMessage());
+        assertEquals(ErrorCode.UNAVAILABLE, assertThrows(MeshportException.class, s::sessionId).code());
+
+        release.countDown();
+        assertEquals(id, s.sessionId());
+        assertTrue(s.get("late").isEmpty(), "the refused write was applied");
+        assertTrue(s.recall("token-late").isEmpty(), "the refused write's token was remembered");
+        assertEquals(3, s.list("").size());
+        s.close();
     }
 
     @Test
