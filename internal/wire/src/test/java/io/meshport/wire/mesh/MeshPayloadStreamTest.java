@@ -146,7 +146,7 @@ class MeshPayloadStreamTest {
     void manyArraysGetLongerPlaceholders() throws CborFormatException {
         int count = 300; // indices 24 and 256 need 1 and 2 more bytes
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        RandomMeshPayloads.head(o, 4, count);
+        CborBytes.head(o, 4, count);
         Random r = new Random(35);
         for (int i = 0; i < count; i++) {
             byte[] c = new CborWriter().tag(78).bytes(randomContent(r, 16)).toByteArray();

@@ -2,8 +2,6 @@ package io.meshport.wire.mesh;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,13 +75,13 @@ final class RandomMeshPayloads {
         }
         if (r.nextInt(4) == 0) {
             ByteArrayOutputStream meta = new ByteArrayOutputStream();
-            head(meta, 5, 2);
-            text(meta, "units");
-            text(meta, "cm");
-            text(meta, "tags");
-            head(meta, 6, 1234);
-            head(meta, 4, 2);
-            integer(meta, -1, 0);
+            CborBytes.head(meta, 5, 2);
+            CborBytes.text(meta, "units");
+            CborBytes.text(meta, "cm");
+            CborBytes.text(meta, "tags");
+            CborBytes.head(meta, 6, 1234);
+            CborBytes.head(meta, 4, 2);
+            CborBytes.integer(meta, -1, 0);
             meta.write(0xf9);
             meta.write(0x3c);
             meta.write(0x00);
@@ -149,7 +147,7 @@ final class RandomMeshPayloads {
         }
         if (m.name() != null) {
             ByteArrayOutputStream o = new ByteArrayOutputStream();
-            text(o, m.name());
+            CborBytes.text(o, m.name());
             fields.add(field("name", o.toByteArray()));
         }
         if (m.meta() != null) {
@@ -162,8 +160,8 @@ final class RandomMeshPayloads {
             boolean indefinite = r.nextInt(4) == 0;
             header(o, 5, m.attributes().size(), indefinite);
             for (String n : m.attributes().keySet()) {
-                text(o, n);
-                write(o, attribute(m.attribute(n), how));
+                CborBytes.text(o, n);
+                CborBytes.write(o, attribute(m.attribute(n), how));
             }
             if (indefinite) {
                 o.write(0xff);
@@ -172,21 +170,21 @@ final class RandomMeshPayloads {
         }
         if (r.nextInt(5) == 0) {
             ByteArrayOutputStream o = new ByteArrayOutputStream();
-            head(o, 4, 2);
-            text(o, "future");
+            CborBytes.head(o, 4, 2);
+            CborBytes.text(o, "future");
             o.write(0xf5);
             fields.add(field("x-unknown", o.toByteArray()));
         }
         Collections.shuffle(fields, r);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         if (r.nextInt(10) == 0) {
-            head(o, 6, 55799);
+            CborBytes.head(o, 6, 55799);
             how.append("self-described ");
         }
         boolean indefinite = r.nextInt(4) == 0;
         header(o, 5, fields.size(), indefinite);
         for (byte[] f : fields) {
-            write(o, f);
+            CborBytes.write(o, f);
         }
         if (indefinite) {
             o.write(0xff);
@@ -197,13 +195,13 @@ final class RandomMeshPayloads {
     private byte[] attribute(Attribute a, StringBuilder how) {
         List<byte[]> fields = new ArrayList<>();
         ByteArrayOutputStream v = new ByteArrayOutputStream();
-        text(v, a.owner().name().toLowerCase(java.util.Locale.ROOT));
+        CborBytes.text(v, a.owner().name().toLowerCase(java.util.Locale.ROOT));
         fields.add(field("owner", v.toByteArray()));
         v = new ByteArrayOutputStream();
         if (r.nextInt(5) == 0) {
-            float32(v, a.size());
+            CborBytes.float32(v, a.size());
         } else {
-            integer(v, a.size(), r.nextInt(4));
+            CborBytes.integer(v, a.size(), r.nextInt(4));
         }
         fields.add(field("size", v.toByteArray()));
         boolean typed = r.nextBoolean();
@@ -230,7 +228,7 @@ final class RandomMeshPayloads {
                 boolean indefinite = r.nextBoolean();
                 header(v, 4, s.length, indefinite);
                 for (String x : s) {
-                    text(v, x);
+                    CborBytes.text(v, x);
                 }
                 if (indefinite) {
                     v.write(0xff);
@@ -242,14 +240,14 @@ final class RandomMeshPayloads {
         }
         if (typed) {
             v = new ByteArrayOutputStream();
-            text(v, a.storage().name().toLowerCase(java.util.Locale.ROOT));
+            CborBytes.text(v, a.storage().name().toLowerCase(java.util.Locale.ROOT));
             fields.add(field("type", v.toByteArray()));
         }
         Collections.shuffle(fields, r);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         header(o, 5, fields.size(), false);
         for (byte[] f : fields) {
-            write(o, f);
+            CborBytes.write(o, f);
         }
         return o.toByteArray();
     }
@@ -265,7 +263,7 @@ final class RandomMeshPayloads {
         if (r.nextBoolean()) {
             List<TypedArray> fit = new ArrayList<>();
             for (TypedArray t : TypedArray.values()) {
-                if ((t.floating() || !mustSayFloat) && holdsAll(t, values)) {
+                if ((t.floating() || !mustSayFloat) && CborBytes.holdsAll(t, values)) {
                     fit.add(t);
                 }
             }
@@ -303,7 +301,7 @@ final class RandomMeshPayloads {
         if (r.nextBoolean()) {
             List<TypedArray> fit = new ArrayList<>();
             for (TypedArray t : TypedArray.values()) {
-                if (floatsExact && holdsAll(t, asFloats) || !t.floating() && holdsAllInts(t, values)) {
+                if (floatsExact && CborBytes.holdsAll(t, asFloats) || !t.floating() && CborBytes.holdsAllInts(t, values)) {
                     fit.add(t);
                 }
             }
@@ -322,7 +320,7 @@ final class RandomMeshPayloads {
             if (r.nextInt(8) == 0 && (int) (float) v == v) {
                 number(o, v, false); // an integral float
             } else {
-                integer(o, v, r.nextInt(5));
+                CborBytes.integer(o, v, r.nextInt(5));
             }
         }
         if (indefinite) {
@@ -337,7 +335,7 @@ final class RandomMeshPayloads {
         if (r.nextBoolean()) {
             List<TypedArray> fit = new ArrayList<>();
             for (TypedArray t : TypedArray.values()) {
-                if (!t.floating() && holdsAllInts(t, values)) {
+                if (!t.floating() && CborBytes.holdsAllInts(t, values)) {
                     fit.add(t);
                 }
             }
@@ -348,7 +346,7 @@ final class RandomMeshPayloads {
         }
         header(o, 4, values.length, false);
         for (int v : values) {
-            integer(o, v, r.nextInt(5));
+            CborBytes.integer(o, v, r.nextInt(5));
         }
         return o.toByteArray();
     }
@@ -366,21 +364,21 @@ final class RandomMeshPayloads {
         }
         ways.add(2);
         ways.add(3);
-        if (Float.isNaN(v) || halfBits(v) >= 0) {
+        if (Float.isNaN(v) || CborBytes.halfBits(v) >= 0) {
             ways.add(1);
         }
         switch (ways.get(r.nextInt(ways.size()))) {
             case 0:
-                integer(o, (long) v, r.nextInt(5));
+                CborBytes.integer(o, (long) v, r.nextInt(5));
                 break;
             case 1:
-                int h = Float.isNaN(v) ? 0x7e00 : halfBits(v);
+                int h = Float.isNaN(v) ? 0x7e00 : CborBytes.halfBits(v);
                 o.write(0xf9);
                 o.write(h >>> 8);
                 o.write(h);
                 break;
             case 2:
-                float32(o, v);
+                CborBytes.float32(o, v);
                 break;
             default:
                 long bits = Double.doubleToRawLongBits(v);
@@ -388,82 +386,6 @@ final class RandomMeshPayloads {
                 for (int i = 7; i >= 0; i--) {
                     o.write((int) (bits >>> (8 * i)));
                 }
-        }
-    }
-
-    /** @return the binary16 bits that hold {@code v} exactly, or -1 when none do */
-    static int halfBits(float v) {
-        if (Float.isInfinite(v)) {
-            return v > 0 ? 0x7c00 : 0xfc00;
-        }
-        int sign = v < 0 || (v == 0 && 1 / v < 0) ? 0x8000 : 0;
-        double a = Math.abs((double) v);
-        if (a == 0) {
-            return sign;
-        }
-        int e = Math.getExponent(a);
-        if (e < -24 || e > 15) {
-            return -1;
-        }
-        if (e < -14) { // subnormal: a multiple of 2^-24
-            double m = a * 0x1p24;
-            return m == Math.rint(m) ? sign | (int) m : -1;
-        }
-        double m = (a / Math.scalb(1.0, e) - 1) * 1024;
-        return m == Math.rint(m) ? sign | ((e + 15) << 10) | (int) m : -1;
-    }
-
-    private static void float32(ByteArrayOutputStream o, float v) {
-        int bits = Float.floatToRawIntBits(v);
-        o.write(0xfa);
-        for (int i = 3; i >= 0; i--) {
-            o.write(bits >>> (8 * i));
-        }
-    }
-
-    /**
-     * An integer with a head of the given width: 0 the shortest, 1..4 heads of 1, 2, 4, 8 bytes (when
-     * the value fits), so that non-minimal encodings occur.
-     */
-    static void integer(ByteArrayOutputStream o, long v, int width) {
-        int major = v < 0 ? 1 : 0;
-        long arg = v < 0 ? -1 - v : v;
-        if (width == 0) {
-            head(o, major, arg);
-            return;
-        }
-        int bytes = 1 << (width - 1);
-        if (bytes < 8 && arg >>> (8 * bytes) != 0) {
-            head(o, major, arg);
-            return;
-        }
-        o.write((major << 5) | (23 + width));
-        for (int i = bytes - 1; i >= 0; i--) {
-            o.write((int) (arg >>> (8 * i)));
-        }
-    }
-
-    /** The shortest head of {@code major} with argument {@code arg}. */
-    static void head(ByteArrayOutputStream o, int major, long arg) {
-        if (arg < 24 && arg >= 0) {
-            o.write((major << 5) | (int) arg);
-        } else if (arg >= 0 && arg < 0x100) {
-            o.write((major << 5) | 24);
-            o.write((int) arg);
-        } else if (arg >= 0 && arg < 0x10000) {
-            o.write((major << 5) | 25);
-            o.write((int) (arg >>> 8));
-            o.write((int) arg);
-        } else if (arg >= 0 && arg < 0x100000000L) {
-            o.write((major << 5) | 26);
-            for (int i = 3; i >= 0; i--) {
-                o.write((int) (arg >>> (8 * i)));
-            }
-        } else {
-            o.write((major << 5) | 27);
-            for (int i = 7; i >= 0; i--) {
-                o.write((int) (arg >>> (8 * i)));
-            }
         }
     }
 
@@ -477,68 +399,26 @@ final class RandomMeshPayloads {
                 o.write((int) ((long) count >>> (8 * i)));
             }
         } else {
-            head(o, major, count);
+            CborBytes.head(o, major, count);
         }
-    }
-
-    static void text(ByteArrayOutputStream o, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        head(o, 3, b.length);
-        o.write(b, 0, b.length);
     }
 
     private byte[] field(String key, byte[] value) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        text(o, key);
-        write(o, value);
+        CborBytes.text(o, key);
+        CborBytes.write(o, value);
         return o.toByteArray();
     }
 
-    private static void write(ByteArrayOutputStream o, byte[] b) {
-        o.write(b, 0, b.length);
-    }
-
     // ------------------------------------------------------------------ typed arrays
-
-    private static boolean holdsAll(TypedArray t, float[] values) {
-        for (float v : values) {
-            if (!holds(t, v)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean holds(TypedArray t, float v) {
-        if (t.floating()) {
-            return t.elementSize() > 2 || Float.isNaN(v) || halfBits(v) >= 0;
-        }
-        if (Float.isNaN(v) || v != Math.rint(v) || (v == 0 && 1 / v < 0)) {
-            return false;
-        }
-        double lo = t.signed() ? -Math.pow(2, 8 * t.elementSize() - 1) : 0;
-        double hi = t.signed() ? Math.pow(2, 8 * t.elementSize() - 1) - 1 : Math.pow(2, 8 * t.elementSize()) - 1;
-        return v >= lo && v <= hi;
-    }
-
-    private static boolean holdsAllInts(TypedArray t, int[] values) {
-        for (int v : values) {
-            double lo = t.signed() ? -Math.pow(2, 8 * t.elementSize() - 1) : 0;
-            double hi = t.signed() ? Math.pow(2, 8 * t.elementSize() - 1) - 1 : Math.pow(2, 8 * t.elementSize()) - 1;
-            if (v < lo || v > hi) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private void typed(ByteArrayOutputStream o, TypedArray t, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * t.elementSize()).order(t.order());
         for (float v : values) {
             if (!t.floating()) {
-                putInt(b, t, new java.math.BigDecimal(v).toBigInteger().longValue()); // a uint64 above 2^63 keeps its bits
+                CborBytes.putInt(b, t, new java.math.BigDecimal(v).toBigInteger().longValue()); // a uint64 above 2^63 keeps its bits
             } else if (t.elementSize() == 2) {
-                b.putShort((short) (Float.isNaN(v) ? 0x7e00 : halfBits(v)));
+                b.putShort((short) (Float.isNaN(v) ? 0x7e00 : CborBytes.halfBits(v)));
             } else if (t.elementSize() == 4) {
                 b.putFloat(v);
             } else {
@@ -551,25 +431,16 @@ final class RandomMeshPayloads {
     private void typedInts(ByteArrayOutputStream o, TypedArray t, int[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * t.elementSize()).order(t.order());
         for (int v : values) {
-            putInt(b, t, v);
+            CborBytes.putInt(b, t, v);
         }
         typedBytes(o, t, b.array());
     }
 
-    private static void putInt(ByteBuffer b, TypedArray t, long v) {
-        switch (t.elementSize()) {
-            case 1: b.put((byte) v); break;
-            case 2: b.putShort((short) v); break;
-            case 4: b.putInt((int) v); break;
-            default: b.putLong(v);
-        }
-    }
-
     /** The tag, then the bytes as one byte string or in chunks split anywhere (elements too). */
     private void typedBytes(ByteArrayOutputStream o, TypedArray t, byte[] bytes) {
-        head(o, 6, t.tag());
+        CborBytes.head(o, 6, t.tag());
         if (r.nextInt(4) != 0) {
-            head(o, 2, bytes.length);
+            CborBytes.head(o, 2, bytes.length);
             o.write(bytes, 0, bytes.length);
             return;
         }
@@ -577,7 +448,7 @@ final class RandomMeshPayloads {
         int p = 0;
         while (p < bytes.length) {
             int n = Math.min(bytes.length - p, 1 + r.nextInt(7));
-            head(o, 2, n);
+            CborBytes.head(o, 2, n);
             o.write(bytes, p, n);
             p += n;
         }
