@@ -170,29 +170,29 @@ class FrameFuzzTest implements FuzzExport { // FuzzExport: its types keep the na
     @Test
     void theOracleReadsFramesAsTheProtocolSays() {
         // A few fixed points of the test's own reading, so that a finding is the host's and not the oracle's.
-        byte[] ping = FuzzFrames.framed(new FuzzCbor.Out().head(5, 2).text("op").text("ping").text("id").uint(7).bytes());
+        byte[] ping = FuzzFrames.framed(new CborOut().head(5, 2).text("op").text("ping").text("id").uint(7).bytes());
         assertTrue(FuzzExpected.classify(0, ping).kind == Kind.REPLY && FuzzExpected.classify(0, ping).id == 7);
-        byte[] noId = FuzzFrames.framed(new FuzzCbor.Out().head(5, 1).text("op").text("ping").bytes());
+        byte[] noId = FuzzFrames.framed(new CborOut().head(5, 1).text("op").text("ping").bytes());
         assertTrue(FuzzExpected.classify(0, noId).kind == Kind.NO_REPLY);
-        byte[] negId = FuzzFrames.framed(new FuzzCbor.Out().head(5, 2).text("op").text("ping").text("id").negint(-1).bytes());
+        byte[] negId = FuzzFrames.framed(new CborOut().head(5, 2).text("op").text("ping").text("id").negint(-1).bytes());
         assertTrue(FuzzExpected.classify(0, negId).kind == Kind.BAD_ID);
-        byte[] trailing = FuzzFrames.framed(new FuzzCbor.Out().head(5, 1).text("op").text("ping").uint(0).bytes());
+        byte[] trailing = FuzzFrames.framed(new CborOut().head(5, 1).text("op").text("ping").uint(0).bytes());
         assertTrue(FuzzExpected.classify(0, trailing).kind == Kind.FRAME_ERROR);
-        FuzzCbor.Out deep = new FuzzCbor.Out().head(5, 1).text("b");
+        CborOut deep = new CborOut().head(5, 1).text("b");
         for (int i = 0; i < 255; i++) {
             deep.head(4, 1);
         }
         deep.uint(1);
         assertTrue(FuzzExpected.classify(0, FuzzFrames.framed(deep.bytes())).kind == Kind.NO_REPLY, "256 levels are accepted");
-        FuzzCbor.Out deeper = new FuzzCbor.Out().head(5, 1).text("b");
+        CborOut deeper = new CborOut().head(5, 1).text("b");
         for (int i = 0; i < 256; i++) {
             deeper.head(4, 1);
         }
         deeper.uint(1);
         assertTrue(FuzzExpected.classify(0, FuzzFrames.framed(deeper.bytes())).kind == Kind.FRAME_ERROR, "257 levels are not");
-        byte[] tagged = FuzzFrames.framed(new FuzzCbor.Out().tag(55799).head(5, 2).text("op").text("ping").text("id").f64(0x1p63).bytes());
+        byte[] tagged = FuzzFrames.framed(new CborOut().tag(55799).head(5, 2).text("op").text("ping").text("id").f64(0x1p63).bytes());
         assertTrue(FuzzExpected.classify(0, tagged).kind == Kind.REPLY && FuzzExpected.classify(0, tagged).id == Long.MIN_VALUE);
-        byte[] simple = FuzzFrames.framed(new FuzzCbor.Out().head(5, 1).text("x").raw(new byte[] {(byte) 0xf8, 0x10}).bytes());
+        byte[] simple = FuzzFrames.framed(new CborOut().head(5, 1).text("x").raw(new byte[] {(byte) 0xf8, 0x10}).bytes());
         assertTrue(FuzzExpected.classify(0, simple).kind == Kind.FRAME_ERROR, "a simple value below 32 in two bytes is not well-formed");
     }
 }

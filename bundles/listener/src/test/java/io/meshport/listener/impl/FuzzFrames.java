@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.meshport.listener.impl.FuzzCbor.Out;
-
 /**
  * Makes the fuzz test's frames: a valid request of each op (hello, ping, print, put with the codecs
  * mesh, cbor and bytes, get, delete, list, watch, unwatch, call), about half of them then mutated
@@ -56,7 +54,7 @@ final class FuzzFrames {
         }
 
         byte[] encode() {
-            Out o = new Out();
+            CborOut o = new CborOut();
             for (int i = 0; i < wrappingTags; i++) {
                 o.tag(i == 0 ? 55799 : 1000 + i);
             }
@@ -150,10 +148,10 @@ final class FuzzFrames {
     private byte[] id() {
         long id = nextId++;
         if (chance(0.1)) {
-            return new Out().head(0, id, 1 << rng.nextInt(4)).bytes(); // non-minimal head
+            return new CborOut().head(0, id, 1 << rng.nextInt(4)).bytes(); // non-minimal head
         }
         if (chance(0.05)) {
-            return new Out().f64(id).bytes(); // as JavaScript sends it
+            return new CborOut().f64(id).bytes(); // as JavaScript sends it
         }
         return FuzzCbor.uint(id);
     }
@@ -255,7 +253,7 @@ final class FuzzFrames {
 
     /** @return the args array of a call of this method: right for it most of the time */
     private byte[] args(String method) {
-        Out o = new Out();
+        CborOut o = new CborOut();
         if (chance(0.2)) {
             int n = rng.nextInt(4);
             o.head(4, n);
@@ -307,7 +305,6 @@ final class FuzzFrames {
         }
     }
 
-
     /** A put of a mesh of 4 MiB or more (decoded while it arrives), sometimes broken. */
     private Frame large() {
         Msg m = new Msg().put("op", FuzzCbor.text("put")).put("id", id()).put("key", FuzzCbor.text("fz/large"))
@@ -339,7 +336,7 @@ final class FuzzFrames {
         for (int i : idx) {
             ib.putInt(i);
         }
-        return new Out().head(5, 2).text("positions").tag(85).bytes(pb.array()).text("indices").tag(70).bytes(ib.array()).bytes();
+        return new CborOut().head(5, 2).text("positions").tag(85).bytes(pb.array()).text("indices").tag(70).bytes(ib.array()).bytes();
     }
 
     static String utf8(byte[] b) {

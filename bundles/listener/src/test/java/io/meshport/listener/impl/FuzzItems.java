@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 
-import io.meshport.listener.impl.FuzzCbor.Out;
 import io.meshport.listener.impl.FuzzFrames.Msg;
 
 /**
@@ -40,7 +39,7 @@ final class FuzzItems {
     byte[] bytesBody() {
         byte[] b = new byte[rng.nextInt(chance(0.1) ? 70_000 : 200)];
         rng.nextBytes(b);
-        Out o = new Out();
+        CborOut o = new CborOut();
         if (chance(0.2)) {
             o.tag(64);
         }
@@ -77,7 +76,7 @@ final class FuzzItems {
             for (int i = 0; i < n.length; i++) {
                 n[i] = rng.nextFloat();
             }
-            Out a = new Out().head(5, chance(0.5) ? 1 : 2);
+            CborOut a = new CborOut().head(5, chance(0.5) ? 1 : 2);
             a.text("N").head(5, 3).text("owner").text("point").text("size").uint(3).text("data").raw(floats(n));
             if (a.size() > 0 && chance(0.5)) {
                 a.text("id").head(5, 4).text("owner").text("detail").text("size").uint(1).text("type").text("int").text("data")
@@ -110,7 +109,7 @@ final class FuzzItems {
             case 1:
                 return typed(81, v, false);
             case 2: {
-                Out o = new Out();
+                CborOut o = new CborOut();
                 boolean indef = chance(0.3);
                 if (indef) {
                     o.indefinite(4);
@@ -134,10 +133,10 @@ final class FuzzItems {
                 for (float f : v) {
                     b.putDouble(f);
                 }
-                return new Out().tag(86).bytes(b.array()).bytes();
+                return new CborOut().tag(86).bytes(b.array()).bytes();
             }
             default: {
-                Out o = new Out().head(4, v.length);
+                CborOut o = new CborOut().head(4, v.length);
                 for (float f : v) {
                     o.uint(Math.abs((int) f));
                 }
@@ -151,7 +150,7 @@ final class FuzzItems {
         for (float f : v) {
             b.putFloat(f);
         }
-        return new Out().tag(tag).bytes(b.array()).bytes();
+        return new CborOut().tag(tag).bytes(b.array()).bytes();
     }
 
     byte[] ints(int[] v) {
@@ -161,7 +160,7 @@ final class FuzzItems {
                 for (int i : v) {
                     b.putInt(i);
                 }
-                return new Out().tag(chance(0.5) ? 70 : 78).bytes(b.array()).bytes();
+                return new CborOut().tag(chance(0.5) ? 70 : 78).bytes(b.array()).bytes();
             }
             case 1: {
                 ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.BIG_ENDIAN);
@@ -171,12 +170,12 @@ final class FuzzItems {
                 // chunked: two chunks of an indefinite-length byte string under tag 65 (uint16 BE)
                 byte[] all = b.array();
                 int cut = all.length == 0 ? 0 : rng.nextInt(all.length + 1);
-                Out o = new Out().tag(65).indefinite(2);
+                CborOut o = new CborOut().tag(65).indefinite(2);
                 o.bytes(Arrays.copyOfRange(all, 0, cut)).bytes(Arrays.copyOfRange(all, cut, all.length));
                 return o.brk().bytes();
             }
             default: {
-                Out o = new Out().head(4, v.length);
+                CborOut o = new CborOut().head(4, v.length);
                 for (int i : v) {
                     o.head(0, i, chance(0.1) ? 8 : 0);
                 }
@@ -189,12 +188,12 @@ final class FuzzItems {
 
     /** @return a random CBOR item, nested at most {@code depth} levels */
     byte[] anyItem(int depth) {
-        Out o = new Out();
+        CborOut o = new CborOut();
         anyItem(o, depth);
         return o.bytes();
     }
 
-    private void anyItem(Out o, int depth) {
+    private void anyItem(CborOut o, int depth) {
         int kind = rng.nextInt(depth > 0 ? 16 : 11);
         switch (kind) {
             case 0: o.uint(rng.nextInt(100)); break;
@@ -261,7 +260,7 @@ final class FuzzItems {
     }
 
     byte[] anyMap(int depth) {
-        Out o = new Out();
+        CborOut o = new CborOut();
         int n = rng.nextInt(4);
         o.head(5, n);
         for (int i = 0; i < n; i++) {
@@ -294,24 +293,24 @@ final class FuzzItems {
     byte[] wrongValue() {
         switch (rng.nextInt(13)) {
             case 0: return FuzzCbor.uint(rng.nextInt(1 << 30));
-            case 1: return new Out().negint(-1 - rng.nextInt(10)).bytes();
-            case 2: return new Out().f64(rng.nextBoolean() ? 1.5 : Double.NaN).bytes();
-            case 3: return new Out().f64(3.0).bytes();
+            case 1: return new CborOut().negint(-1 - rng.nextInt(10)).bytes();
+            case 2: return new CborOut().f64(rng.nextBoolean() ? 1.5 : Double.NaN).bytes();
+            case 3: return new CborOut().f64(3.0).bytes();
             case 4: return FuzzCbor.text(randomText(1 + rng.nextInt(8)));
-            case 5: return new Out().bytes(new byte[] {1, 2, 3}).bytes();
-            case 6: return new Out().head(4, 1).uint(1).bytes();
-            case 7: return new Out().head(5, 1).text("k").uint(1).bytes();
-            case 8: return new Out().tag(1000).text("x").bytes();
-            case 9: return new Out().bool(rng.nextBoolean()).bytes();
-            case 10: return new Out().nil().bytes();
-            case 11: return new Out().undefined().bytes();
-            default: return new Out().head(0, -1L, 8).bytes(); // 2^64 - 1
+            case 5: return new CborOut().bytes(new byte[] {1, 2, 3}).bytes();
+            case 6: return new CborOut().head(4, 1).uint(1).bytes();
+            case 7: return new CborOut().head(5, 1).text("k").uint(1).bytes();
+            case 8: return new CborOut().tag(1000).text("x").bytes();
+            case 9: return new CborOut().bool(rng.nextBoolean()).bytes();
+            case 10: return new CborOut().nil().bytes();
+            case 11: return new CborOut().undefined().bytes();
+            default: return new CborOut().head(0, -1L, 8).bytes(); // 2^64 - 1
         }
     }
 
     /** @return {@code depth} nested containers or tags around an integer */
     byte[] deep(int depth) {
-        Out o = new Out();
+        CborOut o = new CborOut();
         int style = rng.nextInt(4);
         for (int i = 0; i < depth; i++) {
             int s = style == 3 ? rng.nextInt(3) : style;
@@ -341,7 +340,7 @@ final class FuzzItems {
         try {
             Object v = FuzzCbor.decodeWhole(textItem, 0, textItem.length, false);
             String s = (String) v;
-            Out o = new Out().indefinite(3);
+            CborOut o = new CborOut().indefinite(3);
             int cut = s.isEmpty() ? 0 : rng.nextInt(s.length() + 1);
             o.text(s.substring(0, cut)).text(s.substring(cut));
             return o.brk().bytes();

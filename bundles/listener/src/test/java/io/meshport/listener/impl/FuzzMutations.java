@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 
-import io.meshport.listener.impl.FuzzCbor.Out;
 import io.meshport.listener.impl.FuzzFrames.Frame;
 import io.meshport.listener.impl.FuzzFrames.Msg;
 
@@ -110,10 +109,10 @@ final class FuzzMutations {
                 }
                 case 9: {
                     int at = m.indexOf("id");
-                    byte[] v = items.pick(new byte[][] {new Out().negint(-1).bytes(), new Out().f64(1.5).bytes(), FuzzCbor.text("7"),
-                        new Out().nil().bytes(), new Out().f64(-0.0).bytes(), new Out().head(0, -1L, 8).bytes(),
-                        new Out().f64(0x1p64).bytes(), new Out().f16(0x3c00).bytes(), new Out().tag(2).bytes(new byte[] {1}).bytes(),
-                        new Out().bool(true).bytes(), new Out().head(4, 0).bytes()});
+                    byte[] v = items.pick(new byte[][] {new CborOut().negint(-1).bytes(), new CborOut().f64(1.5).bytes(), FuzzCbor.text("7"),
+                        new CborOut().nil().bytes(), new CborOut().f64(-0.0).bytes(), new CborOut().head(0, -1L, 8).bytes(),
+                        new CborOut().f64(0x1p64).bytes(), new CborOut().f16(0x3c00).bytes(), new CborOut().tag(2).bytes(new byte[] {1}).bytes(),
+                        new CborOut().bool(true).bytes(), new CborOut().head(4, 0).bytes()});
                     if (at >= 0) {
                         m.values.set(at, v);
                     } else {
@@ -127,7 +126,7 @@ final class FuzzMutations {
                     how.append("; wrapped in ").append(m.wrappingTags).append(" tags");
                     break;
                 case 11: {
-                    Out k2 = new Out();
+                    CborOut k2 = new CborOut();
                     if (items.chance(0.5)) {
                         k2.uint(rng.nextInt(5));
                     } else {
@@ -141,7 +140,7 @@ final class FuzzMutations {
                 }
                 case 12:
                     if (f >= 0) {
-                        m.values.set(f, new Out().nil().bytes());
+                        m.values.set(f, new CborOut().nil().bytes());
                         how.append("; ").append(label(name)).append(" null");
                     }
                     break;
@@ -150,7 +149,7 @@ final class FuzzMutations {
                         byte[] v = m.values.get(f);
                         int major = (v[0] & 0xff) >>> 5;
                         if (major == 0 && (v[0] & 0x1f) < 24) {
-                            m.values.set(f, new Out().head(0, v[0] & 0x1f, 8).bytes());
+                            m.values.set(f, new CborOut().head(0, v[0] & 0x1f, 8).bytes());
                             how.append("; ").append(label(name)).append(" in a 9-byte head");
                         }
                     }
@@ -163,7 +162,7 @@ final class FuzzMutations {
                     byte[] body = new byte[rng.nextInt(10) == 0 ? 500_000 + rng.nextInt(500_000) : rng.nextInt(3000)];
                     rng.nextBytes(body);
                     int at = m.indexOf("body");
-                    byte[] v = new Out().bytes(body).bytes();
+                    byte[] v = new CborOut().bytes(body).bytes();
                     if (at >= 0) {
                         m.values.set(at, v);
                     } else {
