@@ -61,7 +61,7 @@ class StoreOpeningTest {
         return new SessionValue(SessionValue.KIND_BYTES, b, Map.of("length", n), 16L + n);
     }
 
-    /** A session of three keys, left by a crash; returns its id. */
+    /** A session of three keys in the folder, its file closed; returns its id. */
     private String storedSession() {
         SessionStoreImpl s = new SessionStoreImpl(1L << 30, System::currentTimeMillis, dir, false, log::add);
         for (int i = 0; i < 3; i++) {
