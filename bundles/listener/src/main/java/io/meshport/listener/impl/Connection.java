@@ -331,11 +331,13 @@ final class Connection {
                 return;
             }
             if (reader.eof()) {
+                server.log.debug("closed " + describe() + ": its last frame is written and its input ended");
                 close(null);
             }
             return;
         }
         if (state == State.OPEN && reader.eof() && inbox.pending() == 0 && outEmpty) {
+            server.log.debug("closed " + describe() + ": its input ended and every request of it is answered");
             close(null);
         }
     }
@@ -343,6 +345,7 @@ final class Connection {
     /** Selector thread: the client ended its input while it was read and dropped. */
     void discardedInputEnded() {
         if (outputShut) {
+            server.log.debug("closed " + describe() + ": its last frame is written and its input ended");
             close(null);
         } else {
             checkFinished();
@@ -361,6 +364,7 @@ final class Connection {
         }
         if (state == State.CLOSING) {
             if (closingDeadline > 0 && now > closingDeadline) {
+                server.log.debug("closed " + describe() + ": its last frame was not taken within " + LINGER_MS + " ms");
                 close(null);
             }
             return;

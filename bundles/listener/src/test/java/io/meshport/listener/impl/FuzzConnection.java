@@ -39,6 +39,9 @@ final class FuzzConnection {
     final int round;
     final int index;
     final List<Frame> frames;
+    private int localPort;
+    /** What the host logged about this connection (its lines naming the client's port), once it is finished. */
+    List<String> hostLines = List.of();
     final byte[] stream;
     final int[] starts; // where each generated frame begins in the stream
     final int cut; // bytes sent
@@ -80,6 +83,7 @@ final class FuzzConnection {
 
     void start(FuzzHost host, ExecutorService pool, long seed) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), host.port());
+        localPort = socket.getLocalPort();
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(250);
         Random chunks = new Random(seed);
@@ -199,6 +203,7 @@ final class FuzzConnection {
         }
         if (reader != null) {
             answered &= !(readProblem != null && readProblem.startsWith("the host neither"));
+            hostLines = host.log.linesAbout(localPort);
             new FuzzOracle(this).check(tokenHost, host.token);
         }
         return answered;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,24 +34,61 @@ final class FuzzHost implements AutoCloseable {
     static final long MAX_FRAME = 8L * 1024 * 1024;
     static final String TOKEN = "fuzz-token-Qm9vZ2Vy";
 
-    /** A log that remembers what the host reports as errors (and counts the rest). */
+    /**
+     * A log that remembers what the host reports as errors, counts the rest, and keeps its last lines of
+     * every level, so that a violation can show what the host said about that connection.
+     */
     static final class RecordingLog implements Log {
+        private static final int KEPT_LINES = 20_000;
+
         final List<String> errors = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger warnings = new AtomicInteger();
         final AtomicInteger infos = new AtomicInteger();
+        private final ArrayDeque<String> recent = new ArrayDeque<>();
+
+        private void keep(String level, String message) {
+            synchronized (recent) {
+                if (recent.size() == KEPT_LINES) {
+                    recent.pollFirst();
+                }
+                recent.addLast(level + " " + FuzzFindings.cut(message, 300));
+            }
+        }
+
+        /** @return the kept lines that name the client at this port of 127.0.0.1, oldest first */
+        List<String> linesAbout(int clientPort) {
+            Pattern client = Pattern.compile("\\(127\\.0\\.0\\.1:" + clientPort + "[),]");
+            synchronized (recent) {
+                List<String> out = new ArrayList<>();
+                for (String l : recent) {
+                    if (client.matcher(l).find()) {
+                        out.add(l);
+                    }
+                }
+                return out;
+            }
+        }
 
         @Override
         public void info(String message) {
             infos.incrementAndGet();
+            keep("INFO", message);
+        }
+
+        @Override
+        public void debug(String message) {
+            keep("DEBUG", message);
         }
 
         @Override
         public void warn(String message, Throwable cause) {
             warnings.incrementAndGet();
+            keep("WARN", message + (cause == null ? "" : " (" + cause + ")"));
         }
 
         @Override
         public void error(String message, Throwable cause) {
+            keep("ERROR", message);
             StringWriter w = new StringWriter();
             w.append(FuzzFindings.cut(message, 300));
             if (cause != null) {

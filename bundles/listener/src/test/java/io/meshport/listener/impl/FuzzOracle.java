@@ -229,7 +229,9 @@ final class FuzzOracle {
 
     private void missing(FuzzExpected e, String what) {
         String state = conn.eof ? "the host closed the connection" : conn.reset ? "the connection was reset" : "nothing more came";
-        violation("a request got no reply (" + state + ")", "expected " + what + "; " + state, e.frame, how(e.offset), null);
+        String said = conn.hostLines.isEmpty() ? "the host logged nothing naming this connection"
+                : "the host logged: " + String.join(" | ", conn.hostLines);
+        violation("a request got no reply (" + state + ")", "expected " + what + "; " + state + "; " + said, e.frame, how(e.offset), null);
     }
 
     private void checkEvent(Got g) {
