@@ -318,11 +318,18 @@ final class Connection {
 
     /** Selector thread: close when there is nothing more to do. */
     void checkFinished() {
-        if (state == State.CLOSED) {
+        State s = state;
+        if (s == State.CLOSED) {
             return;
         }
+        // The state and the requests pending are read before the output: a worker queues a reply before it
+        // counts its request answered, and a last frame before it marks the connection closing, so what
+        // they show is in the output by now. Read the other way round, a reply queued in between (partly
+        // written: the client reads slowly) was dropped with the output at the close, or the output shut
+        // before a last frame.
+        boolean answered = inbox.pending() == 0;
         boolean outEmpty = outbound.isEmpty();
-        if (state == State.CLOSING && outEmpty && !outputShut) {
+        if (s == State.CLOSING && outEmpty && !outputShut) {
             outputShut = true;
             try {
                 transport.shutdownOutput();
@@ -336,7 +343,7 @@ final class Connection {
             }
             return;
         }
-        if (state == State.OPEN && reader.eof() && inbox.pending() == 0 && outEmpty) {
+        if (s == State.OPEN && reader.eof() && answered && outEmpty) {
             server.log.debug("closed " + describe() + ": its input ended and every request of it is answered");
             close(null);
         }

@@ -30,17 +30,21 @@ final class LogLimiter {
         this.log = log;
     }
 
-    /** Logs an info line of a cause, unless it has had {@value #LINES_PER_SECOND} this second. */
+    /** Logs an info line of a cause, unless it has had {@value #LINES_PER_SECOND} this second (then at debug). */
     void info(String cause, String line) {
         if (allow(cause, LINES_PER_SECOND)) {
             log.info(line);
+        } else {
+            log.debug(line);
         }
     }
 
-    /** Logs a warning of a cause, unless it has had {@value #LINES_PER_SECOND} this second. */
+    /** Logs a warning of a cause, unless it has had {@value #LINES_PER_SECOND} this second (then at debug). */
     void warn(String cause, String line) {
         if (allow(cause, LINES_PER_SECOND)) {
             log.warn(line, null);
+        } else {
+            log.debug(line);
         }
     }
 
